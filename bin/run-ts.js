@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// Runs a TypeScript entry point from source (transpile only; `npm test` type-checks).
+'use strict';
+const path = require('path');
+require('ts-node').register({
+  transpileOnly: true,
+  project: path.join(__dirname, '..', 'tsconfig.json'),
+});
+const entry = process.argv[2];
+if (!entry) {
+  process.stderr.write('usage: run-ts.js FILE.ts [args...]\n');
+  process.exit(64);
+}
+process.argv.splice(1, 2, path.resolve(entry));
+require(path.resolve(entry));
