@@ -1,0 +1,64 @@
+import { createMasker, Masker } from './secrets';
+
+/** Where GitLab is and which token to use, read once from flags and the environment. */
+export interface GitLabTarget {
+  /** Origin plus optional relative root, no trailing slash: `https://gitlab.example.com` or `https://example.com/gitlab`. */
+  readonly baseUrl: string;
+  readonly token: string | undefined;
+  /** Name of the environment variable the token came from, for messages. */
+  readonly tokenSource: string | undefined;
+  readonly mask: Masker;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export const URL_ENV_VARS = ['GITLAB_URL', 'GITLAB_BASE_URL', 'CI_SERVER_URL'] as const;
+
+/**
+ * Normalizes a GitLab URL: accepts `https://host`, `https://host/`, and the
+ * provider-style `https://host/api/v4`, and returns the instance root.
+ */
+export function normalizeBaseUrl(raw: string): string {
+  const trimmed = raw.trim();
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw new ConfigError(`GitLab URL "${trimmed}" is not a valid URL; give it as https://gitlab.example.com`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`GitLab URL "${trimmed}" must use http or https`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigError('GitLab URL must not carry credentials; put the token in GITLAB_TOKEN');
+  }
+  let p = url.pathname.replace(/\/+$/, '');
+  p = p.replace(/\/api\/v4$/, '').replace(/\/api\/graphql$/, '');
+  return `${url.origin}${p}`;
+}
+
+export interface ResolveTargetOptions {
+  url?: string;
+  /** Environment variable holding the token; default order GITLAB_TOKEN then CI_JOB_TOKEN when `allowJobTokenFallback`. */
+  tokenEnv?: string;
+  allowJobTokenFallback?: boolean;
+  urlEnvVars?: readonly string[];
+}
+
+export function resolveTarget(env: Readonly<Record<string, string | undefined>>, opts: ResolveTargetOptions = {}): GitLabTarget {
+  const urlVars = opts.urlEnvVars ?? URL_ENV_VARS;
+  const rawUrl = opts.url ?? urlVars.map((v) => env[v]).find((v) => v !== undefined && v.trim() !== '');
+  if (!rawUrl) {
+    throw new ConfigError(`no GitLab URL: pass --url or set ${urlVars.join(', ')}`);
+  }
+  const baseUrl = normalizeBaseUrl(rawUrl);
+  const candidates = opts.tokenEnv ? [opts.tokenEnv] : opts.allowJobTokenFallback ? ['GITLAB_TOKEN', 'CI_JOB_TOKEN'] : ['GITLAB_TOKEN'];
+  const tokenSource = candidates.find((n) => env[n] !== undefined && env[n] !== '');
+  const token = tokenSource ? env[tokenSource] : undefined;
+  return { baseUrl, token, tokenSource, mask: createMasker([token]) };
+}
