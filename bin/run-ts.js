@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs a TypeScript entry point from source (transpile only; `npm test` type-checks).
+// Runs a TypeScript entry point from source as the main module (transpile only; `npm test` type-checks).
 'use strict';
 const path = require('path');
 require('ts-node').register({
@@ -12,4 +12,4 @@ if (!entry) {
   process.exit(64);
 }
 process.argv.splice(1, 2, path.resolve(entry));
-require(path.resolve(entry));
+require('module').runMain();

@@ -1,0 +1,37 @@
+import * as path from 'path';
+import { Construct } from 'constructs';
+import { LockFile, parseLockFile, readLockFile, LOCK_FILE_NAME } from '../lockfile';
+import * as fs from 'fs';
+
+/**
+ * Where a stack's path -> id lock comes from:
+ * - a `LockFile` object, or a file path (relative to the working directory);
+ * - `false` to always resolve through data sources;
+ * - unset: `tokenscope.lock.json` in the working directory if it exists.
+ * The node context key `tokenscope:lockFile` (a path or `false`) sets it for stacks
+ * that are not `TokenScopeStack`s.
+ */
+export type LockSource = LockFile | string | false;
+
+export const LOCK_CONTEXT_KEY = 'tokenscope:lockFile';
+
+export function loadLock(scope: Construct, explicit: LockSource | undefined): LockFile | undefined {
+  let source: LockSource | undefined = explicit;
+  if (source === undefined) {
+    const ctx = scope.node.tryGetContext(LOCK_CONTEXT_KEY) as unknown;
+    if (ctx === false || ctx === 'false') source = false;
+    else if (typeof ctx === 'string') source = ctx;
+  }
+  if (source === false) return undefined;
+  if (source === undefined) return readLockFile(process.cwd());
+  if (typeof source === 'string') {
+    const file = path.resolve(process.cwd(), source);
+    if (!fs.existsSync(file)) {
+      throw new Error(`lock file ${source} does not exist; run \`tokenscope resolve\` to create it, or drop the lockFile setting`);
+    }
+    return parseLockFile(fs.readFileSync(file, 'utf8'), source);
+  }
+  return source;
+}
+
+export { LOCK_FILE_NAME };

@@ -1,0 +1,86 @@
+import { Construct } from 'constructs';
+import { TerraformStack, Token } from 'cdktf';
+import { DataGitlabProject } from '@cdktf/provider-gitlab/lib/data-gitlab-project';
+import { DataGitlabGroup } from '@cdktf/provider-gitlab/lib/data-gitlab-group';
+import { LockFile, lockKey } from '../lockfile';
+import { LockSource, loadLock } from './lock-source';
+
+const LOOKUPS_ID = 'TokenScopeLookups';
+
+/** The Terraform name a path's data source gets: readable, and stable across synths. */
+export function lookupName(kind: 'project' | 'group', fullPath: string): string {
+  return `${kind}_${fullPath.toLowerCase().replace(/[^a-z0-9_-]/g, '_')}`;
+}
+
+export type IdLookup = { ok: true; id: number } | { ok: false; missingFromLock: true };
+
+/**
+ * One per stack: turns allowlist paths into ids, with exactly one data source per
+ * distinct path in the stack (or a literal id from the lock file, and no data
+ * source at all, when the stack has one).
+ */
+export class TargetLookups extends Construct {
+  /** Finds or creates the stack's lookups. `lock` applies only when it is created. */
+  static of(scope: Construct, lock?: LockSource): TargetLookups {
+    const stack = TerraformStack.of(scope);
+    const existing = stack.node.tryFindChild(LOOKUPS_ID);
+    if (existing) return existing as TargetLookups;
+    return new TargetLookups(stack, LOOKUPS_ID, lock);
+  }
+
+  readonly lock: LockFile | undefined;
+  private readonly projects = new Map<string, DataGitlabProject>();
+  private readonly groups = new Map<string, DataGitlabGroup>();
+  private readonly usedNames = new Set<string>();
+
+  private constructor(scope: Construct, id: string, lock: LockSource | undefined) {
+    super(scope, id);
+    this.lock = loadLock(scope, lock);
+  }
+
+  projectId(fullPath: string): IdLookup {
+    const key = lockKey(fullPath);
+    if (this.lock) {
+      const id = this.lock.projects[key];
+      return id === undefined ? { ok: false, missingFromLock: true } : { ok: true, id };
+    }
+    let ds = this.projects.get(key);
+    if (!ds) {
+      const name = this.uniqueName('project', fullPath);
+      ds = new DataGitlabProject(this, name, { pathWithNamespace: fullPath });
+      ds.overrideLogicalId(name);
+      this.projects.set(key, ds);
+    }
+    return { ok: true, id: Token.asNumber(ds.id) };
+  }
+
+  groupId(fullPath: string): IdLookup {
+    const key = lockKey(fullPath);
+    if (this.lock) {
+      const id = this.lock.groups[key];
+      return id === undefined ? { ok: false, missingFromLock: true } : { ok: true, id };
+    }
+    let ds = this.groups.get(key);
+    if (!ds) {
+      const name = this.uniqueName('group', fullPath);
+      ds = new DataGitlabGroup(this, name, { fullPath });
+      ds.overrideLogicalId(name);
+      this.groups.set(key, ds);
+    }
+    return { ok: true, id: ds.groupId };
+  }
+
+  /** Paths whose ids come from data sources, for readers of the synthesized JSON. */
+  get dataSourceCount(): number {
+    return this.projects.size + this.groups.size;
+  }
+
+  private uniqueName(kind: 'project' | 'group', fullPath: string): string {
+    const base = lookupName(kind, fullPath);
+    let name = base;
+    // Two paths that differ only in '.' vs '_' would share a name; number the later one.
+    for (let n = 2; this.usedNames.has(name); n++) name = `${base}_${n}`;
+    this.usedNames.add(name);
+    return name;
+  }
+}
