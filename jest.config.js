@@ -9,4 +9,5 @@ module.exports = {
   },
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/.ci/jest-json-reporter.js'],
 };

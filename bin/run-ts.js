@@ -1,11 +1,8 @@
 #!/usr/bin/env node
-// Runs a TypeScript entry point from source as the main module (transpile only; `npm test` type-checks).
+// Runs a TypeScript entry point from source as the main module.
 'use strict';
 const path = require('path');
-require('ts-node').register({
-  transpileOnly: true,
-  project: path.join(__dirname, '..', 'tsconfig.json'),
-});
+require('./ts-register');
 const entry = process.argv[2];
 if (!entry) {
   process.stderr.write('usage: run-ts.js FILE.ts [args...]\n');

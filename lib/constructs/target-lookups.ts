@@ -29,8 +29,10 @@ export class TargetLookups extends Construct {
   }
 
   readonly lock: LockFile | undefined;
-  private readonly projects = new Map<string, DataGitlabProject>();
-  private readonly groups = new Map<string, DataGitlabGroup>();
+  // One token per data source: every reference to an attribute creates a new
+  // cdktf token (and captures a stack trace), so sharing them keeps synth fast.
+  private readonly projects = new Map<string, number>();
+  private readonly groups = new Map<string, number>();
   private readonly usedNames = new Set<string>();
 
   private constructor(scope: Construct, id: string, lock: LockSource | undefined) {
@@ -44,14 +46,15 @@ export class TargetLookups extends Construct {
       const id = this.lock.projects[key];
       return id === undefined ? { ok: false, missingFromLock: true } : { ok: true, id };
     }
-    let ds = this.projects.get(key);
-    if (!ds) {
+    let id = this.projects.get(key);
+    if (id === undefined) {
       const name = this.uniqueName('project', fullPath);
-      ds = new DataGitlabProject(this, name, { pathWithNamespace: fullPath });
+      const ds = new DataGitlabProject(this, name, { pathWithNamespace: fullPath });
       ds.overrideLogicalId(name);
-      this.projects.set(key, ds);
+      id = Token.asNumber(ds.id);
+      this.projects.set(key, id);
     }
-    return { ok: true, id: Token.asNumber(ds.id) };
+    return { ok: true, id };
   }
 
   groupId(fullPath: string): IdLookup {
@@ -60,14 +63,15 @@ export class TargetLookups extends Construct {
       const id = this.lock.groups[key];
       return id === undefined ? { ok: false, missingFromLock: true } : { ok: true, id };
     }
-    let ds = this.groups.get(key);
-    if (!ds) {
+    let id = this.groups.get(key);
+    if (id === undefined) {
       const name = this.uniqueName('group', fullPath);
-      ds = new DataGitlabGroup(this, name, { fullPath });
+      const ds = new DataGitlabGroup(this, name, { fullPath });
       ds.overrideLogicalId(name);
-      this.groups.set(key, ds);
+      id = ds.groupId;
+      this.groups.set(key, id);
     }
-    return { ok: true, id: ds.groupId };
+    return { ok: true, id };
   }
 
   /** Paths whose ids come from data sources, for readers of the synthesized JSON. */

@@ -1,0 +1,71 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'cdktf';
+import { JobTokenScope, TokenScopeStack, LockFile, parseLockFile, serializeLockFile } from '../../lib';
+import { scopes, synthError, synthJson } from './helpers';
+
+const lock: LockFile = {
+  version: 1,
+  projects: { 'acme/api': 12, 'acme/deployer': 5 },
+  groups: { 'acme/tools': 40 },
+};
+
+describe('lock file', () => {
+  test('with a lock file the constructs emit literal ids and no data sources', () => {
+    const app = Testing.app();
+    const stack = new TokenScopeStack(app, 's', { lockFile: lock });
+    new JobTokenScope(stack, 'web', { project: 'acme/web', allowProjects: ['Acme/API', 'acme/deployer', '99'], allowGroups: ['acme/tools'] });
+    const json = synthJson(stack);
+    expect(json.data).toBeUndefined();
+    expect(scopes(json).scope_acme_web.target_project_ids).toEqual([5, 12, 99]);
+    expect(scopes(json).scope_acme_web.target_group_ids).toEqual([40]);
+  });
+
+  test('a path missing from the lock file fails synth and says to run tokenscope resolve', () => {
+    const app = Testing.app();
+    const stack = new TokenScopeStack(app, 's', { lockFile: lock });
+    new JobTokenScope(stack, 'web', { project: 'acme/web', allowProjects: ['acme/new'], allowGroups: ['acme/other'] });
+    const msg = synthError(stack);
+    expect(msg).toContain('[s/web] JobTokenScope for project "acme/web": project "acme/new" is not in tokenscope.lock.json; run `tokenscope resolve` to add it.');
+    expect(msg).toContain('group "acme/other" is not in tokenscope.lock.json; run `tokenscope resolve` to add it.');
+  });
+
+  test('the lock file in the working directory is used by default', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-lock-'));
+    fs.writeFileSync(path.join(dir, 'tokenscope.lock.json'), serializeLockFile(lock));
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      const app = Testing.app();
+      const stack = new TokenScopeStack(app, 's');
+      new JobTokenScope(stack, 'web', { project: 'acme/web', allowProjects: ['acme/api'] });
+      expect(scopes(synthJson(stack)).scope_acme_web.target_project_ids).toEqual([12]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  test('a lock file path that does not exist is an error', () => {
+    const app = Testing.app();
+    expect(() => new TokenScopeStack(app, 's', { lockFile: 'nope/tokenscope.lock.json' })).toThrow(
+      'lock file nope/tokenscope.lock.json does not exist; run `tokenscope resolve` to create it, or drop the lockFile setting',
+    );
+  });
+
+  test('parse errors name the file and the fix', () => {
+    expect(() => parseLockFile('{', 'x.json')).toThrow(/^x\.json is not valid JSON \(.*\); run `tokenscope resolve` to rewrite it$/);
+    expect(() => parseLockFile('{"version":2}', 'x.json')).toThrow(
+      'x.json is not a tokenscope lock file (expected {"version":1,"projects":{...},"groups":{...}}); run `tokenscope resolve`',
+    );
+    expect(() => parseLockFile('{"version":1,"projects":{"a/b":"12"},"groups":{}}', 'x.json')).toThrow(
+      'x.json: projects["a/b"] must be a positive integer id, got "12"',
+    );
+  });
+
+  test('serialization is sorted and stable; keys are lower-cased', () => {
+    const text = serializeLockFile({ version: 1, projects: { 'b/x': 2, 'a/y': 1 }, groups: {} });
+    expect(text).toBe('{\n  "version": 1,\n  "projects": {\n    "a/y": 1,\n    "b/x": 2\n  },\n  "groups": {}\n}\n');
+    expect(parseLockFile('{"version":1,"projects":{"ACME/Web":3},"groups":{}}').projects).toEqual({ 'acme/web': 3 });
+  });
+});

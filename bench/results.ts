@@ -1,0 +1,21 @@
+import * as fs from 'fs';
+
+/**
+ * Replaces (or appends) the `## <name>` section of bench/RESULTS.md, leaving the
+ * other benchmarks' sections as they are.
+ */
+export function replaceSection(file: string, name: string, body: string): void {
+  const header = '# Benchmark results\n\nWritten by `npm run bench`; each section by its own script.\n';
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : header;
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.trim() === `## ${name}`);
+  const section = [`## ${name}`, '', body.trimEnd(), ''];
+  if (start === -1) {
+    fs.writeFileSync(file, text.trimEnd() + '\n\n' + section.join('\n'));
+    return;
+  }
+  let end = lines.findIndex((l, i) => i > start && l.startsWith('## '));
+  if (end === -1) end = lines.length;
+  const out = [...lines.slice(0, start), ...section, ...lines.slice(end)];
+  fs.writeFileSync(file, out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n');
+}
