@@ -1,4 +1,6 @@
 import type { CommandModule } from '../command';
+import { planSummaryCommand } from './plan-summary';
+import { doctorCommand } from './doctor';
 
 /** The registered subcommands, in the order `--help` lists them. */
-export const commandModules: readonly CommandModule[] = [];
+export const commandModules: readonly CommandModule[] = [planSummaryCommand, doctorCommand];

@@ -1,0 +1,176 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command, Option } from 'commander';
+import type { CommandModule, CommandState } from '../command';
+import type { CliIO } from '../io';
+import { helpPage } from '../help';
+import { resolveTarget } from '../../gitlab/config';
+import { GitLabHttp } from '../../gitlab/http';
+import { createMasker, Masker } from '../../gitlab/secrets';
+import { LockFile, LockFileError, parseLockFile, readLockFile } from '../../lockfile';
+import { fetchAuthLogs, resolveIdsFromGitLab } from '../../plan/gitlab-lookups';
+import { mergeRequestFromEnv, noteBody, noteMarker, upsertMrNote } from '../../plan/mr-note';
+import { emptyNames, IdNames, mergeNames, namesFromLock } from '../../plan/names';
+import { distinctStacks, readPlanFile } from '../../plan/plan-file';
+import { renderJson } from '../../plan/render-json';
+import { renderMarkdown } from '../../plan/render-markdown';
+import type { AuthLogs } from '../../plan/risks';
+import { needsAuthLog } from '../../plan/risks';
+import { analyzePlans, buildSummary, namesFromPlans, unresolvedIds } from '../../plan/summary';
+import { serializeWidgetReport } from '../../plan/widget-report';
+
+/** Exit codes: 0 summary produced, 1 error, 3 risks found with --fail-on-risk. */
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_RISK = 3;
+
+export interface PlanSummaryDeps {
+  readonly now?: () => Date;
+  readonly fetchImpl?: typeof fetch;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+interface Options {
+  format: 'markdown' | 'json';
+  output?: string;
+  lock?: string;
+  resolve?: boolean;
+  authLog?: boolean;
+  url?: string;
+  tokenEnv?: string;
+  gitlabReport?: string;
+  postMrNote?: boolean;
+  noteKey?: string;
+  failOnRisk?: boolean;
+}
+
+class UsageError extends Error {}
+
+export function createPlanSummaryCommand(deps: PlanSummaryDeps = {}): CommandModule {
+  return {
+    name: 'plan-summary',
+    register(program: Command, io: CliIO, state: CommandState) {
+      program
+        .command('plan-summary')
+        .description('Summarize job-token scope changes in Terraform plans (terraform show -json) for merge request review.')
+        .argument('<plan-json...>', 'plan JSON files, one per stack (terraform show -json PLANFILE > plan.json)')
+        .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+        .option('--output <file>', 'write the summary to FILE instead of stdout')
+        .option('--lock <file>', 'lock file naming ids (default: tokenscope.lock.json in the working directory, if present)')
+        .option('--resolve', 'name ids the plan and lock file do not, over the GitLab API')
+        .option('--auth-log', 'read the targets\' job-token authentication logs and flag origins the plan blocks')
+        .option('--url <url>', 'GitLab URL for --resolve/--auth-log (default: GITLAB_URL, GITLAB_BASE_URL, CI_SERVER_URL)')
+        .option('--token-env <name>', 'environment variable holding the GitLab token (default: GITLAB_TOKEN)')
+        .option('--gitlab-report <file>', 'write GitLab\'s Terraform widget report {"create","update","delete"} to FILE')
+        .option('--post-mr-note', 'create or update the summary note on the merge request (CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID)')
+        .option('--note-key <key>', 'keep a separate note per key (e.g. per ops directory) instead of one per merge request')
+        .option('--fail-on-risk', 'exit 3 when the summary has risk notes')
+        .addHelpText('after', helpPage('plan-summary'))
+        .action(async (files: string[], opts: Options) => {
+          state.exitCode = await runPlanSummary(files, opts, io, deps);
+        });
+    },
+  };
+}
+
+export const planSummaryCommand: CommandModule = createPlanSummaryCommand();
+
+async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: PlanSummaryDeps): Promise<number> {
+  let mask: Masker = createMasker([]);
+  const fail = (msg: string) => {
+    io.stderr.write(`tokenscope plan-summary: ${mask(msg)}\n`);
+    return EXIT_ERROR;
+  };
+  try {
+    const now = (deps.now ?? (() => new Date()))();
+    const plans = distinctStacks(files.map((f) => readPlanFile(f, io.cwd)));
+    const lock = loadLock(opts.lock, io.cwd);
+    const warnings: string[] = [];
+
+    let names = mergeNames(namesFromPlans(plans), lock ? namesFromLock(lock) : emptyNames());
+    let scopes = analyzePlans(plans, names);
+    let authLogs: AuthLogs | undefined;
+    if (opts.resolve || opts.authLog) {
+      const http = gitlabClient(io, opts, deps, '--resolve/--auth-log');
+      mask = http.mask;
+      if (opts.resolve) {
+        const ids = unresolvedIds(scopes);
+        if (ids.projects.length + ids.groups.length > 0) {
+          const found = await resolveIdsFromGitLab(http, ids);
+          warnings.push(...found.warnings);
+          names = mergeNames(names, found.value as IdNames);
+          scopes = analyzePlans(plans, names);
+        }
+      }
+      if (opts.authLog) {
+        const paths = scopes.filter(needsAuthLog).map((s) => s.project.path as string);
+        const unnamed = scopes.filter((s) => !s.project.path && s.project.id !== null).map((s) => s.project.label);
+        if (unnamed.length > 0) warnings.push(`auth log not read for ${unnamed.join(', ')}: the project is known only by id (use --resolve or the lock file)`);
+        const logs = await fetchAuthLogs(http, paths);
+        warnings.push(...logs.warnings);
+        authLogs = logs.value;
+      }
+    }
+
+    const summary = buildSummary({ plans, scopes, authLogs, warnings, now });
+    const footer = pipelineFooter(io.env);
+    const markdown = renderMarkdown(summary, { footer });
+    const text = mask(opts.format === 'json' ? renderJson(summary) : markdown);
+    if (opts.output) writeFile(io.cwd, opts.output, text);
+    else io.stdout.write(text);
+    if (opts.gitlabReport) writeFile(io.cwd, opts.gitlabReport, serializeWidgetReport(summary.widget));
+
+    if (opts.postMrNote) {
+      const mr = mergeRequestFromEnv(io.env);
+      const http = gitlabClient(io, { ...opts, url: mr.baseUrl }, deps, '--post-mr-note');
+      mask = http.mask;
+      const marker = noteMarker(opts.noteKey);
+      const result = await upsertMrNote(http, mr, mask(noteBody(markdown, marker)), marker);
+      io.stderr.write(`tokenscope plan-summary: ${result.action} note ${result.noteId} on merge request !${mr.iid}\n`);
+    }
+    for (const w of summary.warnings) io.stderr.write(`tokenscope plan-summary: warning: ${mask(w)}\n`);
+    return opts.failOnRisk && summary.risks.length > 0 ? EXIT_RISK : EXIT_OK;
+  } catch (e) {
+    // Expected failures (PlanInputError, LockFileError, ConfigError, MrNoteError, GitLabHttpError) carry a message meant for people.
+    return fail(e instanceof Error ? e.message : String(e));
+  }
+}
+
+function loadLock(file: string | undefined, cwd: string): LockFile | undefined {
+  if (!file) return readLockFile(cwd);
+  const abs = path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(abs, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new LockFileError(`${file}: cannot read (${code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message})`);
+  }
+  return parseLockFile(text, file);
+}
+
+function gitlabClient(io: CliIO, opts: Options, deps: PlanSummaryDeps, needs: string): GitLabHttp {
+  const target = resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv });
+  if (!target.token) {
+    throw new UsageError(`${needs} needs a GitLab token in ${opts.tokenEnv ?? 'GITLAB_TOKEN'} (a personal, project or group access token; CI job tokens are not accepted)`);
+  }
+  return new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl, sleep: deps.sleep });
+}
+
+function writeFile(cwd: string, file: string, text: string): void {
+  const abs = path.resolve(cwd, file);
+  try {
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, text);
+  } catch (e) {
+    throw new UsageError(`${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** Which pipeline and commit the note describes, so a reviewer can tell a stale note from a fresh one. */
+function pipelineFooter(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const parts: string[] = [];
+  if (env.CI_PIPELINE_ID) parts.push(env.CI_PIPELINE_URL ? `[pipeline #${env.CI_PIPELINE_ID}](${env.CI_PIPELINE_URL})` : `pipeline #${env.CI_PIPELINE_ID}`);
+  if (env.CI_COMMIT_SHORT_SHA) parts.push(`commit ${env.CI_COMMIT_SHORT_SHA}`);
+  return parts.length > 0 ? `<sub>Plan from ${parts.join(', ')}.</sub>` : undefined;
+}

@@ -1,0 +1,183 @@
+import type { IdNames, NameSource } from './names';
+import { toId } from './names';
+import type { PlannedFlag, PlannedIds, RawScopeChange, ScopeChangeKind } from './scope-changes';
+
+/** An allowlist entry as a reviewer sees it: a path where one is known, else the id, else "known after apply". */
+export interface TargetRef {
+  readonly kind: 'project' | 'group';
+  /** null when Terraform learns the id only during apply. */
+  readonly id: number | null;
+  /** null when no source could name the id. */
+  readonly path: string | null;
+  readonly source: NameSource | null;
+  readonly knownAfterApply: boolean;
+}
+
+export interface EntryChanges {
+  readonly added: readonly TargetRef[];
+  readonly removed: readonly TargetRef[];
+  /** The whole planned list is known only after apply: added/removed cannot be told yet. */
+  readonly knownAfterApply: boolean;
+}
+
+export interface ProjectLabel {
+  readonly path: string | null;
+  readonly id: number | null;
+  readonly knownAfterApply: boolean;
+  /** What to print: the path, `id 123`, or `(known after apply)`. */
+  readonly label: string;
+}
+
+export type Toggle = 'on' | 'off' | 'unknown' | null;
+
+/** The allowlist of one project on one side of the change. `enabled: null`: no managed scope. */
+export interface AccessState {
+  readonly enabled: PlannedFlag;
+  readonly projects: readonly TargetRef[];
+  readonly groups: readonly TargetRef[];
+  readonly listsKnownAfterApply: boolean;
+}
+
+/** One changed scope, named for people, plus the before/after states the risk checks need. */
+export interface ScopeAnalysis {
+  readonly stack: string;
+  readonly address: string;
+  readonly kind: Exclude<ScopeChangeKind, 'no-op'>;
+  readonly actions: readonly string[];
+  readonly actionReason?: string;
+  readonly project: ProjectLabel;
+  /** Set when a replace moves the scope from one project to another. */
+  readonly previousProject?: ProjectLabel;
+  readonly enabled: { readonly before: boolean | null; readonly after: PlannedFlag };
+  readonly toggle: Toggle;
+  readonly projects: EntryChanges;
+  readonly groups: EntryChanges;
+  readonly notes: readonly string[];
+  readonly before: AccessState;
+  readonly after: AccessState;
+}
+
+export const DESTROY_NOTE =
+  'scope destroyed: every allowlist entry is removed and the project returns to GitLab\'s default, ' +
+  'the allowlist off, so job tokens of any project can reach it; on GitLab.com and instances that enforce ' +
+  'the allowlist it cannot be turned off, and only the project itself can reach it';
+export const CREATE_NOTE =
+  'scope created: the resource is authoritative, so any entry in GitLab that is not listed here is removed';
+export const FORGET_NOTE = 'removed from Terraform state only: GitLab keeps the current settings, unmanaged';
+
+export function analyzeScopeChange(stack: string, raw: RawScopeChange, names: IdNames): ScopeAnalysis | undefined {
+  if (raw.kind === 'no-op') return undefined;
+  const target = (kind: 'project' | 'group') => (id: number): TargetRef => {
+    const known = (kind === 'project' ? names.projects : names.groups).get(id);
+    return { kind, id, path: known?.path ?? null, source: known?.source ?? null, knownAfterApply: false };
+  };
+  const before: AccessState = {
+    enabled: raw.enabled.before,
+    projects: raw.projectIds.before.map(target('project')),
+    groups: raw.groupIds.before.map(target('group')),
+    listsKnownAfterApply: false,
+  };
+  const afterList = (kind: 'project' | 'group', planned: PlannedIds | null): TargetRef[] =>
+    planned ? [...planned.ids.map(target(kind)), ...unknownTargets(kind, planned)] : [];
+  const after: AccessState = {
+    enabled: raw.enabled.after,
+    projects: afterList('project', raw.projectIds.after),
+    groups: afterList('group', raw.groupIds.after),
+    listsKnownAfterApply: raw.projectIds.after?.unknown === 'all' || raw.groupIds.after?.unknown === 'all',
+  };
+  const project = projectLabel(raw.kind === 'destroy' || raw.kind === 'forget' ? raw.project.before : raw.project.after,
+    raw.kind !== 'destroy' && raw.kind !== 'forget' && raw.project.afterUnknown, names);
+  const previous = raw.kind === 'replace' && raw.project.before !== null && raw.project.before !== raw.project.after
+    ? projectLabel(raw.project.before, false, names)
+    : undefined;
+  const projects = entryChanges(before.projects, raw.projectIds.after, after.projects);
+  const groups = entryChanges(before.groups, raw.groupIds.after, after.groups);
+  return {
+    stack,
+    address: raw.address,
+    kind: raw.kind,
+    actions: raw.actions,
+    ...(raw.actionReason ? { actionReason: raw.actionReason } : {}),
+    project,
+    ...(previous ? { previousProject: previous } : {}),
+    enabled: raw.enabled,
+    toggle: toggleOf(raw),
+    projects: raw.kind === 'forget' ? { added: [], removed: [], knownAfterApply: false } : projects,
+    groups: raw.kind === 'forget' ? { added: [], removed: [], knownAfterApply: false } : groups,
+    notes: notesFor(raw, previous, project),
+    before,
+    after,
+  };
+}
+
+function unknownTargets(kind: 'project' | 'group', planned: PlannedIds): TargetRef[] {
+  const n = planned.unknown === 'all' ? 1 : planned.unknownCount;
+  return Array.from({ length: n }, () => ({ kind, id: null, path: null, source: null, knownAfterApply: true }));
+}
+
+function entryChanges(before: readonly TargetRef[], planned: PlannedIds | null, after: readonly TargetRef[]): EntryChanges {
+  if (planned === null) return { added: [], removed: [...before], knownAfterApply: false };
+  if (planned.unknown === 'all') {
+    // Nothing is known about the new list; show the placeholder so the change is never silently empty.
+    return { added: after.filter((t) => t.knownAfterApply), removed: [], knownAfterApply: true };
+  }
+  const beforeIds = new Set(before.map((t) => t.id));
+  const afterIds = new Set(after.map((t) => t.id).filter((id): id is number => id !== null));
+  return {
+    added: after.filter((t) => t.knownAfterApply || !beforeIds.has(t.id)),
+    removed: before.filter((t) => !afterIds.has(t.id as number)),
+    knownAfterApply: false,
+  };
+}
+
+export function projectLabel(attr: string | null, unknown: boolean, names: IdNames): ProjectLabel {
+  if (unknown || attr === null) {
+    return { path: null, id: null, knownAfterApply: unknown, label: '(known after apply)' };
+  }
+  const id = toId(attr);
+  if (id === undefined) return { path: attr, id: null, knownAfterApply: false, label: attr };
+  const known = names.projects.get(id);
+  return { path: known?.path ?? null, id, knownAfterApply: false, label: known?.path ?? `id ${id}` };
+}
+
+function toggleOf(raw: RawScopeChange): Toggle {
+  const { before, after } = raw.enabled;
+  if (raw.kind === 'destroy' || raw.kind === 'forget') return null;
+  if (after === 'unknown') return 'unknown';
+  if (after === null) return null;
+  if (raw.kind === 'create') return after ? 'on' : 'off';
+  if (before === after) return null;
+  return after ? 'on' : 'off';
+}
+
+function notesFor(raw: RawScopeChange, previous: ProjectLabel | undefined, project: ProjectLabel): string[] {
+  const notes: string[] = [];
+  switch (raw.kind) {
+    case 'create': notes.push(CREATE_NOTE); break;
+    case 'destroy': notes.push(DESTROY_NOTE); break;
+    case 'forget': notes.push(FORGET_NOTE); break;
+    case 'replace': {
+      const why = previous ? `the project changes from ${previous.label} to ${project.label}` : raw.actionReason ?? 'Terraform must recreate it';
+      notes.push(`scope replaced (${why})`);
+      if (raw.actions[0] === 'delete') {
+        notes.push('deleted before it is created again: between the two steps the project has no managed allowlist');
+      }
+      break;
+    }
+    default: break;
+  }
+  if (raw.enabled.after === 'unknown') notes.push('the allowlist toggle is known after apply');
+  for (const [label, planned] of [['project', raw.projectIds.after], ['group', raw.groupIds.after]] as const) {
+    if (planned?.unknown === 'all') notes.push(`the ${label} entries are known after apply: the final list shows only after apply`);
+    else if (planned?.unknown === 'some') notes.push(`${planned.unknownCount} ${label} ${planned.unknownCount === 1 ? 'entry is' : 'entries are'} known after apply`);
+  }
+  if (project.knownAfterApply) notes.push('the project itself is known after apply');
+  return notes;
+}
+
+/** How a target is printed: path, else `id N` (never dropped), else `(known after apply)`. */
+export function targetLabel(t: TargetRef): string {
+  if (t.knownAfterApply) return '(known after apply)';
+  if (t.path) return t.path;
+  return `${t.kind === 'group' ? 'group' : 'project'} id ${t.id}`;
+}

@@ -1,0 +1,133 @@
+import type { ScopeAnalysis, TargetRef } from './analysis';
+import { targetLabel } from './analysis';
+import type { PlanSummary, StackSummary } from './summary';
+
+export interface MarkdownOptions {
+  /** A line under the summary, e.g. the pipeline and commit the plan came from. */
+  readonly footer?: string;
+  /** Entries listed in a table cell before the rest move to the details. */
+  readonly maxCellEntries?: number;
+}
+
+const CHANGE_WORD: Record<ScopeAnalysis['kind'], string> = {
+  create: 'created', destroy: 'destroyed', update: 'updated', replace: 'replaced', forget: 'forgotten',
+};
+
+/** Markdown for a merge request note: a summary line, risks, a table per stack, details folded away. */
+export function renderMarkdown(summary: PlanSummary, opts: MarkdownOptions = {}): string {
+  const max = opts.maxCellEntries ?? 5;
+  const out: string[] = ['### tokenscope plan review', '', `**${summaryLine(summary)}**`, ''];
+  if (opts.footer) out.push(opts.footer, '');
+  if (summary.risks.length > 0) {
+    out.push(`#### :warning: Risks (${summary.risks.length})`, '');
+    for (const r of summary.risks) out.push(`- ${escapeText(r.message)}`);
+    out.push('');
+  }
+  if (summary.warnings.length > 0) {
+    out.push('#### Warnings', '');
+    for (const w of summary.warnings) out.push(`- ${escapeText(w)}`);
+    out.push('');
+  }
+  for (const stack of summary.stacks) out.push(...stackSection(stack, max));
+  const detailed = summary.stacks.flatMap((s) => s.scopes);
+  if (detailed.length > 0) {
+    out.push(`<details><summary>Details (${detailed.length} ${detailed.length === 1 ? 'scope' : 'scopes'})</summary>`, '');
+    for (const s of detailed) out.push(...scopeDetails(s));
+    out.push('</details>', '');
+  }
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+export function summaryLine(summary: PlanSummary): string {
+  const t = summary.totals;
+  const stacks = `${t.stacks} ${t.stacks === 1 ? 'stack' : 'stacks'}`;
+  if (t.scopesChanged === 0) {
+    return `No job-token scope changes in ${stacks} (${t.unchanged} ${t.unchanged === 1 ? 'scope' : 'scopes'} unchanged).`;
+  }
+  const kinds = ([['created', t.created], ['destroyed', t.destroyed], ['updated', t.updated], ['replaced', t.replaced], ['forgotten', t.forgotten]] as const)
+    .filter(([, n]) => n > 0).map(([w, n]) => `${n} ${w}`).join(', ');
+  const risk = t.risks > 0 ? ` ${t.risks} ${t.risks === 1 ? 'risk' : 'risks'}.` : ' No risks found.';
+  return `${stacks}: ${t.scopesChanged} job-token ${t.scopesChanged === 1 ? 'scope changes' : 'scopes change'} (${kinds}); ` +
+    `${t.entriesAdded} ${t.entriesAdded === 1 ? 'entry' : 'entries'} added, ${t.entriesRemoved} removed.${risk}`;
+}
+
+function stackSection(stack: StackSummary, max: number): string[] {
+  const out = [`#### Stack ${code(stack.stack)}`, ''];
+  if (stack.scopes.length === 0) {
+    out.push(`No job-token scope changes (${stack.unchanged} unchanged).`);
+  } else {
+    out.push('| Project | Change | Allowlist | Added | Removed |', '|---|---|---|---|---|');
+    for (const s of stack.scopes) {
+      out.push(`| ${projectCell(s)} | ${CHANGE_WORD[s.kind]} | ${allowlistCell(s)} | ${entriesCell(s, 'added', max)} | ${entriesCell(s, 'removed', max)} |`);
+    }
+    if (stack.unchanged > 0) out.push('', `${stack.unchanged} ${stack.unchanged === 1 ? 'scope' : 'scopes'} unchanged.`);
+  }
+  if (stack.otherChanges > 0) {
+    out.push('', `${stack.otherChanges} other resource ${stack.otherChanges === 1 ? 'change' : 'changes'} (not job-token scopes; counted in the Terraform widget).`);
+  }
+  out.push('');
+  return out;
+}
+
+function projectCell(s: ScopeAnalysis): string {
+  const label = s.project.path ? code(s.project.path) : escapeText(s.project.label);
+  return s.previousProject ? `${label} (was ${code(s.previousProject.label)})` : label;
+}
+
+function allowlistCell(s: ScopeAnalysis): string {
+  const word = (v: boolean | null | 'unknown') => (v === 'unknown' ? '*(known after apply)*' : v === null ? '?' : v ? 'on' : 'off');
+  switch (s.kind) {
+    case 'destroy': return `${word(s.enabled.before)} → GitLab default`;
+    case 'forget': return 'unmanaged';
+    case 'create': return `**${word(s.enabled.after)}**`;
+    default:
+      if (s.toggle === 'on' || s.toggle === 'off') return `${word(s.enabled.before)} → **${s.toggle}**`;
+      return word(s.enabled.after);
+  }
+}
+
+function entriesCell(s: ScopeAnalysis, pick: 'added' | 'removed', max: number): string {
+  const all = [...s.projects[pick], ...s.groups[pick]];
+  if (all.length === 0) {
+    const unknown = pick === 'removed' && (s.projects.knownAfterApply || s.groups.knownAfterApply);
+    return unknown ? '*(known after apply)*' : '–';
+  }
+  const shown = all.slice(0, max).map(targetCell);
+  if (all.length > max) shown.push(`and ${all.length - max} more (see details)`);
+  return shown.join('<br>');
+}
+
+function targetCell(t: TargetRef): string {
+  if (t.knownAfterApply) return `*(${t.kind} known after apply)*`;
+  const prefix = t.kind === 'group' ? 'group ' : '';
+  return t.path ? `${prefix}${code(t.path)}` : `${t.kind} id ${code(String(t.id))}`;
+}
+
+function scopeDetails(s: ScopeAnalysis): string[] {
+  const out = [`**${escapeText(s.project.label)}** (${code(s.address)}, stack ${code(s.stack)}, actions ${code(s.actions.join(', '))})`, ''];
+  for (const [kind, e] of [['project', s.projects], ['group', s.groups]] as const) {
+    for (const pick of ['added', 'removed'] as const) {
+      if (e[pick].length === 0) continue;
+      out.push(`- ${kind} entries ${pick}: ${e[pick].map(detailTarget).join(', ')}`);
+    }
+  }
+  for (const n of s.notes) out.push(`- ${escapeText(n)}`);
+  out.push('');
+  return out;
+}
+
+function detailTarget(t: TargetRef): string {
+  if (t.knownAfterApply) return '*(known after apply)*';
+  if (!t.path) return `${code(targetLabel(t))} (not resolved)`;
+  const from = t.source === 'plan' ? 'the plan' : t.source === 'lock' ? 'the lock file' : 'GitLab';
+  return `${code(t.path)} (id ${t.id}, from ${from})`;
+}
+
+function code(s: string): string {
+  return '`' + s.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\n/g, ' ') + '`';
+}
+
+/** Keeps paths and messages from being read as Markdown/HTML in a note. */
+function escapeText(s: string): string {
+  return s.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
