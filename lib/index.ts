@@ -1,4 +1,7 @@
-export { JobTokenScope, JobTokenScopeProps, terraformName } from './constructs/job-token-scope';
+export {
+  JobTokenScope, JobTokenScopeProps, AllowEntry, AllowEntryWithPolicies, ScopePolicyMetadata, POLICY_METADATA_KEY, terraformName,
+} from './constructs/job-token-scope';
+export { JOB_TOKEN_POLICIES, JobTokenPolicy, DEPRECATED_POLICIES, isJobTokenPolicy } from './model/policies';
 export { TokenScopeStack, TokenScopeStackProps, providerBaseUrl } from './constructs/token-scope-stack';
 export { ScopeRule, ScopeRuleProps } from './constructs/scope-rule';
 export { TargetLookups, lookupName } from './constructs/target-lookups';

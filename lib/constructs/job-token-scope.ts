@@ -2,8 +2,33 @@ import { Construct } from 'constructs';
 import { ProjectJobTokenScopes } from '@cdktf/provider-gitlab/lib/project-job-token-scopes';
 import { MAX_GROUP_ENTRIES, MAX_PROJECT_ENTRIES } from '../model/limits';
 import { parseTargetRef, TargetRef } from '../model/target';
+import { JobTokenPolicy, policyProblems } from '../model/policies';
 import { TargetLookups } from './target-lookups';
 import { ScopeRegistry } from './scope-registry';
+
+/**
+ * An allowlist entry with fine-grained permissions: the target's job tokens get
+ * exactly these policies instead of the default permissions. Applied with
+ * `tokenscope policies apply` (the Terraform provider cannot express them).
+ */
+export interface AllowEntryWithPolicies {
+  /** Full path or numeric id. */
+  readonly target: string;
+  /** At least one of GitLab's `CiJobTokenScopePolicies`. */
+  readonly policies: JobTokenPolicy[];
+}
+
+/** A plain target (default permissions) or a target with fine-grained policies. */
+export type AllowEntry = string | AllowEntryWithPolicies;
+
+/** The key under the resource's `//` comment block (which Terraform ignores) that carries policies. */
+export const POLICY_METADATA_KEY = 'tokenscope';
+
+/** What travels in `"//": { "tokenscope": ... }` of each synthesized scope resource. */
+export interface ScopePolicyMetadata {
+  readonly version: 1;
+  readonly policies: Array<{ kind: 'project' | 'group'; target: string; policies: JobTokenPolicy[] }>;
+}
 
 export interface JobTokenScopeProps {
   /** The project whose inbound job-token scope this declares: full path (`acme/web`) or numeric id as a string. */
@@ -15,10 +40,16 @@ export interface JobTokenScopeProps {
    * @default true
    */
   readonly limitAccess?: boolean;
-  /** Projects whose CI/CD job tokens may reach this project: full paths or numeric ids. @default [] */
-  readonly allowProjects?: string[];
-  /** Groups whose projects (at any depth, now and later) may reach this project: full paths or numeric ids. @default [] */
-  readonly allowGroups?: string[];
+  /**
+   * Projects whose CI/CD job tokens may reach this project: full paths or numeric
+   * ids, optionally with fine-grained `policies`. @default []
+   */
+  readonly allowProjects?: AllowEntry[];
+  /**
+   * Groups whose projects (at any depth, now and later) may reach this project:
+   * full paths or numeric ids, optionally with fine-grained `policies`. @default []
+   */
+  readonly allowGroups?: AllowEntry[];
   /**
    * Adopt the project's current settings with a Terraform import instead of
    * creating the resource blind. The import id is the project.
@@ -36,6 +67,7 @@ interface Entry {
   readonly raw: string;
   readonly ref: TargetRef;
   readonly origin: EntryOrigin;
+  readonly policies?: JobTokenPolicy[];
 }
 
 type ListName = 'allowProjects' | 'allowGroups';
@@ -96,6 +128,8 @@ export class JobTokenScope extends Construct {
     // construct between parents never turns into a destroy and create.
     if (name) this.resource.overrideLogicalId(name);
     if (this.importExisting) this.resource.importFrom(props.project);
+    const meta = this.policyMetadata();
+    if (meta.policies.length > 0) this.resource.addOverride(`//.${POLICY_METADATA_KEY}`, meta);
 
     this.node.addValidation({ validate: () => this.validate() });
   }
@@ -148,14 +182,32 @@ export class JobTokenScope extends Construct {
     this.addEntry(list, raw, { kind: 'rule', rule: ruleName });
   }
 
-  private addEntry(list: ListName, raw: string, origin: EntryOrigin): void {
-    const parsed = parseTargetRef(raw);
+  private addEntry(list: ListName, entry: AllowEntry, origin: EntryOrigin): void {
     const where = origin.kind === 'props' ? `${list}[${origin.index}]` : `${list} (rule "${origin.rule}")`;
+    const raw = typeof entry === 'string' ? entry : entry && typeof entry === 'object' ? entry.target : (entry as unknown as string);
+    const parsed = parseTargetRef(raw);
     if (!parsed.ok) {
       this.problems.push(`${where} ${JSON.stringify(raw)} ${parsed.reason}; use a full path ("group/project") or a numeric id`);
       return;
     }
-    this.entries[list].push({ raw, ref: parsed.ref, origin });
+    let policies: JobTokenPolicy[] | undefined;
+    if (typeof entry === 'object' && entry !== null) {
+      const list = Array.isArray(entry.policies) ? entry.policies : [];
+      for (const p of policyProblems(list)) this.problems.push(`${where} ${JSON.stringify(raw)} ${p}`);
+      policies = [...new Set(list)].sort();
+    }
+    this.entries[list].push({ raw, ref: parsed.ref, origin, policies });
+  }
+
+  /** Declared fine-grained policies, sorted by kind and target so re-synth is byte-identical. */
+  policyMetadata(): ScopePolicyMetadata {
+    const policies: ScopePolicyMetadata['policies'] = [];
+    for (const [list, kind] of [['allowProjects', 'project'], ['allowGroups', 'group']] as const) {
+      const withPolicies = this.entries[list].filter((e) => e.policies && e.policies.length > 0);
+      withPolicies.sort((a, b) => (a.ref.key < b.ref.key ? -1 : a.ref.key > b.ref.key ? 1 : 0));
+      for (const e of withPolicies) policies.push({ kind, target: e.raw, policies: e.policies as JobTokenPolicy[] });
+    }
+    return { version: 1, policies };
   }
 
   private isSelf(ref: TargetRef): boolean {
