@@ -1,0 +1,141 @@
+import type { GitLabTarget } from '../gitlab/config';
+import { GitLabHttp, GitLabHttpError, GitLabResponse, RetryPolicy, gitlabErrorText } from '../gitlab/http';
+import { createMasker, describeSecret } from '../gitlab/secrets';
+import { classifyToken } from './classify';
+import { NOT_AN_API_TOKEN } from './explain';
+import { DOCTOR_RETRY } from './probe-client';
+import { expiryCheck } from './probes';
+import { TOKEN_TYPE_LABEL, TokenType } from './types';
+
+export type ApiScope = 'read_api' | 'api';
+
+export type PreflightErrorCode = 'no_token' | 'malformed' | 'wrong_type' | 'refused' | 'scope' | 'unreachable';
+
+/** A command cannot start with this token; the message says what token it needs. Never carries the token. */
+export class PreflightError extends Error {
+  constructor(readonly code: PreflightErrorCode, message: string) {
+    super(message);
+    this.name = 'PreflightError';
+  }
+}
+
+export interface PreflightOptions {
+  readonly need: ApiScope;
+  /** The command, for the message: `tokenscope <purpose> needs ...`. */
+  readonly purpose: string;
+  /** What the command needs besides the scope; default "the Maintainer role on the projects". */
+  readonly role?: string;
+  /** One request to GitLab to confirm the token (default true). */
+  readonly online?: boolean;
+  readonly fetchImpl?: typeof fetch;
+  readonly retry?: RetryPolicy;
+  readonly timeoutMs?: number;
+  readonly now?: Date;
+}
+
+export interface PreflightResult {
+  readonly tokenType: TokenType;
+  /** `describeSecret` form of the token. */
+  readonly token: string;
+  readonly username?: string;
+  readonly scopes?: readonly string[];
+  /** Not fatal, worth printing (e.g. expiry within 7 days). */
+  readonly warnings: readonly string[];
+}
+
+/** The shared first sentence: what every GitLab-reading command needs. */
+export function tokenRequirement(purpose: string, need: ApiScope, role = 'the Maintainer role on the projects'): string {
+  const scope = need === 'read_api' ? 'read_api (or api)' : 'api';
+  return `tokenscope ${purpose} needs a personal, project or group access token with ${scope} and ${role}`;
+}
+
+/** The words for a token GitLab refuses, used by doctor, preflight and callers mapping their own 401s. */
+export function refusedTokenMessage(purpose: string, need: ApiScope, source: string, shown: string, role?: string): string {
+  return `${tokenRequirement(purpose, need, role)}; GitLab refuses ${source} (${shown}): it is revoked, expired or mistyped`;
+}
+
+/**
+ * Maps a GraphQL (or REST) 401 such as `{"errors":[{"message":"Invalid token"}]}` to
+ * the shared wording; undefined when the response is not an authentication failure.
+ */
+export function explainAuthFailure(
+  res: Pick<GitLabResponse, 'status' | 'json'> & Partial<GitLabResponse>,
+  target: Pick<GitLabTarget, 'token' | 'tokenSource'>,
+  opts: Pick<PreflightOptions, 'purpose' | 'need' | 'role'>,
+): PreflightError | undefined {
+  if (res.status !== 401) return undefined;
+  const shown = target.token ? describeSecret(target.token) : 'no token';
+  return new PreflightError('refused', refusedTokenMessage(opts.purpose, opts.need, target.tokenSource ?? 'GITLAB_TOKEN', shown, opts.role));
+}
+
+/**
+ * Run before a command talks to GitLab, so that every command fails early with
+ * the same words. Offline: the token's form (job tokens, deploy tokens and other
+ * non-API tokens are refused at once). Online (at most one request): GitLab's
+ * view of the token (refused, missing scope).
+ */
+export async function preflightApiToken(target: GitLabTarget, opts: PreflightOptions): Promise<PreflightResult> {
+  const base = tokenRequirement(opts.purpose, opts.need, opts.role);
+  const source = target.tokenSource ?? 'GITLAB_TOKEN';
+  if (!target.token) {
+    throw new PreflightError('no_token', `${base}: set GITLAB_TOKEN to one (or name its variable with --token-env NAME)`);
+  }
+  const now = opts.now ?? new Date();
+  const cls = classifyToken(target.token, { source, now });
+  const shown = describeSecret(cls.cleaned || target.token);
+  const mask = createMasker([target.token, cls.cleaned]);
+  if (cls.problems.length) {
+    const p = cls.problems[0];
+    throw new PreflightError('malformed', mask(`${base}; ${source} is not usable as stored: ${p.message}. Fix: ${p.remedy}`));
+  }
+  if (cls.tokenType === 'ci_job_token') {
+    throw new PreflightError('wrong_type', `${base}; ${source} holds a CI job token (${shown}): CI_JOB_TOKEN cannot read job-token settings over GraphQL`);
+  }
+  const notApi = NOT_AN_API_TOKEN[cls.tokenType];
+  if (notApi) {
+    throw new PreflightError('wrong_type', `${base}; ${source} holds ${TOKEN_TYPE_LABEL[cls.tokenType]} (${shown}): ${notApi.what}`);
+  }
+  if (opts.online === false) return { tokenType: cls.tokenType, token: shown, warnings: [] };
+
+  const isPat = cls.tokenType === 'personal_access_token';
+  const http = new GitLabHttp({
+    baseUrl: target.baseUrl,
+    token: cls.cleaned,
+    auth: isPat ? 'private-token' : 'bearer',
+    mask,
+    retry: opts.retry ?? DOCTOR_RETRY,
+    timeoutMs: opts.timeoutMs ?? 10_000,
+    fetchImpl: opts.fetchImpl,
+  });
+  let res: GitLabResponse;
+  try {
+    res = isPat
+      ? await http.getJson('/api/v4/personal_access_tokens/self')
+      : await http.graphql({ query: 'query tokenscopePreflight { currentUser { username } }' });
+  } catch (err) {
+    if (err instanceof GitLabHttpError) throw new PreflightError('unreachable', mask(err.message));
+    throw err;
+  }
+  const refused = explainAuthFailure(res, { token: cls.cleaned, tokenSource: source }, opts);
+  if (refused) throw refused;
+  if (!isPat) {
+    const user = (res.json as { data?: { currentUser?: { username?: unknown } | null } } | undefined)?.data?.currentUser;
+    return { tokenType: cls.tokenType, token: shown, username: typeof user?.username === 'string' ? user.username : undefined, warnings: [] };
+  }
+  if (res.status !== 200) {
+    // Older GitLab without the endpoint, or a token without the scope to read itself: the command will find out.
+    return { tokenType: cls.tokenType, token: shown, warnings: [mask(`could not read the token's scopes (HTTP ${res.status}${gitlabErrorText(res) ? `: ${gitlabErrorText(res)}` : ''})`)] };
+  }
+  const b = res.json as { scopes?: unknown; revoked?: unknown; active?: unknown; expires_at?: unknown; name?: unknown };
+  const scopes = Array.isArray(b.scopes) ? b.scopes.filter((s): s is string => typeof s === 'string') : [];
+  const expiry = expiryCheck(typeof b.expires_at === 'string' ? b.expires_at : null, now);
+  if (b.revoked === true || b.active === false || expiry.status === 'fail') {
+    throw new PreflightError('refused', refusedTokenMessage(opts.purpose, opts.need, source, shown, opts.role));
+  }
+  const ok = opts.need === 'api' ? scopes.includes('api') : scopes.includes('api') || scopes.includes('read_api');
+  if (!ok) {
+    throw new PreflightError('scope', `${base}; ${source} (${shown}) has the scopes ${scopes.join(', ') || 'none'}: create a token with ${opts.need}`);
+  }
+  const warnings = expiry.status === 'warn' ? [`${source} (${shown}): ${expiry.message}; ${expiry.remedy}`] : [];
+  return { tokenType: cls.tokenType, token: shown, scopes, warnings };
+}
