@@ -90,8 +90,10 @@ export function analyzeScopeChange(stack: string, raw: RawScopeChange, names: Id
   const previous = raw.kind === 'replace' && raw.project.before !== null && raw.project.before !== raw.project.after
     ? projectLabel(raw.project.before, false, names)
     : undefined;
-  const projects = entryChanges(before.projects, raw.projectIds.after, after.projects);
-  const groups = entryChanges(before.groups, raw.groupIds.after, after.groups);
+  // A scope that moves to another project starts from nothing there; the old project's side is a destroy.
+  const moved = previous !== undefined;
+  const projects = entryChanges(moved ? [] : before.projects, raw.projectIds.after, after.projects);
+  const groups = entryChanges(moved ? [] : before.groups, raw.groupIds.after, after.groups);
   return {
     stack,
     address: raw.address,
@@ -105,7 +107,7 @@ export function analyzeScopeChange(stack: string, raw: RawScopeChange, names: Id
     projects: raw.kind === 'forget' ? { added: [], removed: [], knownAfterApply: false } : projects,
     groups: raw.kind === 'forget' ? { added: [], removed: [], knownAfterApply: false } : groups,
     notes: notesFor(raw, previous, project),
-    before,
+    before: moved ? { enabled: null, projects: [], groups: [], listsKnownAfterApply: false } : before,
     after,
   };
 }
@@ -159,6 +161,7 @@ function notesFor(raw: RawScopeChange, previous: ProjectLabel | undefined, proje
     case 'replace': {
       const why = previous ? `the project changes from ${previous.label} to ${project.label}` : raw.actionReason ?? 'Terraform must recreate it';
       notes.push(`scope replaced (${why})`);
+      if (previous) notes.push(`${previous.label}: ${DESTROY_NOTE}`);
       if (raw.actions[0] === 'delete') {
         notes.push('deleted before it is created again: between the two steps the project has no managed allowlist');
       }
@@ -166,6 +169,9 @@ function notesFor(raw: RawScopeChange, previous: ProjectLabel | undefined, proje
     }
     default: break;
   }
+  const toggle = toggleOf(raw);
+  if (raw.kind === 'update' && toggle === 'on') notes.push('allowlist turned on: only the listed projects and groups (and the project itself) can reach it');
+  if (raw.kind === 'update' && toggle === 'off') notes.push('allowlist turned off: job tokens of any project can reach it, unless the instance enforces the allowlist');
   if (raw.enabled.after === 'unknown') notes.push('the allowlist toggle is known after apply');
   for (const [label, planned] of [['project', raw.projectIds.after], ['group', raw.groupIds.after]] as const) {
     if (planned?.unknown === 'all') notes.push(`the ${label} entries are known after apply: the final list shows only after apply`);

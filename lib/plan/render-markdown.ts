@@ -89,7 +89,7 @@ function allowlistCell(s: ScopeAnalysis): string {
 function entriesCell(s: ScopeAnalysis, pick: 'added' | 'removed', max: number): string {
   const all = [...s.projects[pick], ...s.groups[pick]];
   if (all.length === 0) {
-    const unknown = pick === 'removed' && (s.projects.knownAfterApply || s.groups.knownAfterApply);
+    const unknown = pick === 'removed' && s.kind !== 'create' && (s.projects.knownAfterApply || s.groups.knownAfterApply);
     return unknown ? '*(known after apply)*' : '–';
   }
   const shown = all.slice(0, max).map(targetCell);

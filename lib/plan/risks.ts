@@ -37,6 +37,10 @@ export function allowlistDisabledRisks(scopes: readonly ScopeAnalysis[]): Risk[]
   const risks: Risk[] = [];
   for (const s of scopes) {
     const base = { kind: 'allowlist_disabled' as const, stack: s.stack, project: s.project.label, address: s.address };
+    if (s.previousProject) {
+      const label = s.previousProject.label;
+      risks.push({ ...base, project: label, reason: 'scope_destroyed', message: `${label}: scope destroyed (it moves to ${s.project.label}): every entry is removed and the allowlist returns to GitLab's default (off), so ${OPEN_TAIL}` });
+    }
     if (s.kind === 'destroy') {
       risks.push({ ...base, reason: 'scope_destroyed', message: `${s.project.label}: scope destroyed: every entry is removed and the allowlist returns to GitLab's default (off), so ${OPEN_TAIL}` });
     } else if (s.toggle === 'off' && s.kind === 'create') {
@@ -66,7 +70,7 @@ export function blockingRisks(scopes: readonly ScopeAnalysis[], logs: AuthLogs, 
     const entries = logs.get(s.project.path.toLowerCase()) ?? [];
     for (const e of entries) {
       if (e.origin.toLowerCase() === s.project.path.toLowerCase()) continue;
-      const beforeOk = s.kind === 'create' ? 'unknown' : allowed(e.origin, s.before);
+      const beforeOk = allowed(e.origin, s.before);
       const afterOk = s.kind === 'destroy' ? 'unknown' : allowed(e.origin, s.after);
       if (afterOk === true || beforeOk === false) continue;
       if (afterOk === 'unknown' && beforeOk === 'unknown' && s.kind !== 'destroy') continue;
@@ -86,7 +90,7 @@ export function blockingRisks(scopes: readonly ScopeAnalysis[], logs: AuthLogs, 
 
 function blockReason(s: ScopeAnalysis, origin: string): { reason: RiskReason; why: string } {
   if (s.kind === 'destroy') return { reason: 'scope_destroyed', why: 'scope destroyed' };
-  if (s.kind === 'create') return { reason: 'scope_created', why: 'scope created without it' };
+  if (s.kind === 'create' || s.previousProject) return { reason: 'scope_created', why: 'scope created without it' };
   if (s.toggle === 'on') return { reason: 'allowlist_turned_on', why: 'allowlist turned on' };
   const removed = [...s.projects.removed, ...s.groups.removed].find((t) => covers(t, origin));
   const why = removed ? `${removed.kind} entry ${targetLabel(removed)} removed` : 'entry removed';
