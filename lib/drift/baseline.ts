@@ -1,0 +1,91 @@
+import * as fs from 'fs';
+import { statusOf } from './compare';
+import { DriftReport, Finding, FindingKind, FINDING_KINDS, ProjectReport } from './types';
+
+/**
+ * `--baseline FILE`: findings known and accepted, so that only new drift fails
+ * a run. Written by `--write-baseline`. Unreadable projects are never accepted.
+ */
+export interface Baseline {
+  readonly version: 1;
+  readonly accepted: ReadonlyArray<{ readonly project: string; readonly kind: FindingKind; readonly target?: string }>;
+}
+
+export class BaselineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BaselineError';
+  }
+}
+
+const ACCEPTABLE = new Set<FindingKind>(FINDING_KINDS.filter((k) => k !== 'project_not_found' && k !== 'permission_denied'));
+
+/** Identity of a finding across runs: project, kind and target, case-insensitive; timestamps left out. */
+export function findingKey(project: string, f: { kind: string; target?: string }): string {
+  return `${project.toLowerCase()}|${f.kind}|${(f.target ?? '').toLowerCase()}`;
+}
+
+export function parseBaseline(text: string, source: string): Baseline {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new BaselineError(`baseline ${source} is not valid JSON (${(e as Error).message}); write it again with --write-baseline`);
+  }
+  const d = data as Partial<Baseline> | null;
+  if (!d || d.version !== 1 || !Array.isArray(d.accepted)) {
+    throw new BaselineError(`baseline ${source} is not a tokenscope baseline (expected {"version":1,"accepted":[...]}); write it again with --write-baseline`);
+  }
+  for (const [i, a] of d.accepted.entries()) {
+    if (!a || typeof a.project !== 'string' || !FINDING_KINDS.includes(a.kind as FindingKind)) {
+      throw new BaselineError(`baseline ${source}: accepted[${i}] needs a "project" and a "kind" (one of ${FINDING_KINDS.join(', ')})`);
+    }
+  }
+  return { version: 1, accepted: d.accepted };
+}
+
+export function readBaseline(file: string): Baseline {
+  if (!fs.existsSync(file)) throw new BaselineError(`baseline ${file} does not exist; create it with --write-baseline`);
+  return parseBaseline(fs.readFileSync(file, 'utf8'), file);
+}
+
+/** The drift findings of a report, as a baseline (sorted, stable in git). */
+export function baselineFrom(report: DriftReport): Baseline {
+  const accepted: Array<{ project: string; kind: FindingKind; target?: string }> = [];
+  for (const p of report.projects) {
+    for (const f of p.findings) {
+      if (!ACCEPTABLE.has(f.kind)) continue;
+      accepted.push({ project: p.project, kind: f.kind, ...(f.target !== undefined ? { target: f.target } : {}) });
+    }
+  }
+  accepted.sort((a, b) => findingKey(a.project, a).localeCompare(findingKey(b.project, b)));
+  return { version: 1, accepted };
+}
+
+export function serializeBaseline(b: Baseline): string {
+  return JSON.stringify(b, null, 2) + '\n';
+}
+
+/** Marks findings listed in the baseline as accepted and recomputes statuses and the summary. */
+export function applyBaseline(report: DriftReport, baseline: Baseline): DriftReport {
+  const keys = new Set(baseline.accepted.map((a) => findingKey(a.project, a)));
+  const projects = report.projects.map((p) => {
+    if (p.status === 'unreadable') return p;
+    const findings: Finding[] = p.findings.map((f) =>
+      ACCEPTABLE.has(f.kind) && keys.has(findingKey(p.project, f)) ? { ...f, accepted: true as const } : f,
+    );
+    return { ...p, findings, status: statusOf(findings) };
+  });
+  return { summary: summarize(projects, report.summary.requests), projects };
+}
+
+export function summarize(projects: readonly ProjectReport[], requests: number): DriftReport['summary'] {
+  return {
+    projects: projects.length,
+    inSync: projects.filter((p) => p.status === 'in_sync').length,
+    drifted: projects.filter((p) => p.status === 'drifted').length,
+    unreadable: projects.filter((p) => p.status === 'unreadable').length,
+    requests,
+  };
+}
+

@@ -1,0 +1,126 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** A project or group as the synthesized JSON names it: a full path (from a data source) or a literal id. */
+export type DeclaredRef = { readonly path: string; readonly id?: number } | { readonly path?: undefined; readonly id: number };
+
+/** One `gitlab_project_job_token_scopes` resource. */
+export interface DeclaredScope {
+  readonly stack: string;
+  /** Terraform resource name, e.g. `scope_acme_web_checkout`. */
+  readonly resource: string;
+  readonly project: DeclaredRef;
+  readonly enabled: boolean;
+  readonly projects: readonly DeclaredRef[];
+  readonly groups: readonly DeclaredRef[];
+}
+
+export class DeclaredReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeclaredReadError';
+  }
+}
+
+interface StackJson {
+  data?: {
+    gitlab_project?: Record<string, { path_with_namespace?: string; id?: string | number }>;
+    gitlab_group?: Record<string, { full_path?: string; group_id?: string | number }>;
+  };
+  resource?: {
+    gitlab_project_job_token_scopes?: Record<string, {
+      project?: unknown; project_id?: unknown; enabled?: unknown; target_project_ids?: unknown; target_group_ids?: unknown;
+    }>;
+  };
+}
+
+const PROJECT_REF = /^\$\{data\.gitlab_project\.([^.}]+)\.id\}$/;
+const GROUP_REF = /^\$\{data\.gitlab_group\.([^.}]+)\.(?:group_id|id)\}$/;
+
+/** Stack names in the synth dir: `stacks/<name>/cdk.tf.json`. */
+export function listStacks(synthDir: string): string[] {
+  const stacksDir = path.join(synthDir, 'stacks');
+  if (!fs.existsSync(stacksDir)) {
+    throw new DeclaredReadError(`${synthDir} has no synthesized stacks (no ${stacksDir}); run \`npx cdktf synth\` first, or pass --synth-dir`);
+  }
+  return fs.readdirSync(stacksDir)
+    .filter((n) => fs.existsSync(path.join(stacksDir, n, 'cdk.tf.json')))
+    .sort();
+}
+
+/**
+ * Every `gitlab_project_job_token_scopes` in the chosen stacks, with targets
+ * turned back into paths through the stack's data sources; literal ids stay ids.
+ */
+export function readDeclared(synthDir: string, stacks: readonly string[] = []): DeclaredScope[] {
+  const available = listStacks(synthDir);
+  const unknown = stacks.filter((s) => !available.includes(s));
+  if (unknown.length > 0) {
+    throw new DeclaredReadError(
+      `no stack ${unknown.map((s) => `"${s}"`).join(', ')} in ${synthDir}; stacks there: ${available.join(', ') || 'none'}`,
+    );
+  }
+  const chosen = stacks.length > 0 ? available.filter((s) => stacks.includes(s)) : available;
+  const out: DeclaredScope[] = [];
+  for (const stack of chosen) {
+    const file = path.join(synthDir, 'stacks', stack, 'cdk.tf.json');
+    let json: StackJson;
+    try {
+      json = JSON.parse(fs.readFileSync(file, 'utf8')) as StackJson;
+    } catch (e) {
+      throw new DeclaredReadError(`${file} is not valid JSON (${(e as Error).message}); synthesize again`);
+    }
+    out.push(...declaredFromStack(stack, json, file));
+  }
+  return out;
+}
+
+export function declaredFromStack(stack: string, json: StackJson, file = stack): DeclaredScope[] {
+  const projectsByName = new Map<string, string>();
+  const groupsByName = new Map<string, string>();
+  for (const [name, d] of Object.entries(json.data?.gitlab_project ?? {})) {
+    if (typeof d.path_with_namespace === 'string') projectsByName.set(name, d.path_with_namespace);
+  }
+  for (const [name, d] of Object.entries(json.data?.gitlab_group ?? {})) {
+    if (typeof d.full_path === 'string') groupsByName.set(name, d.full_path);
+  }
+  const ref = (value: unknown, kind: 'project' | 'group', where: string): DeclaredRef => {
+    if (typeof value === 'number' && Number.isSafeInteger(value)) return { id: value };
+    if (typeof value === 'string') {
+      if (/^\d+$/.test(value)) return { id: Number(value) };
+      const m = (kind === 'project' ? PROJECT_REF : GROUP_REF).exec(value);
+      if (m) {
+        const p = (kind === 'project' ? projectsByName : groupsByName).get(m[1]);
+        if (p) return { path: p };
+        throw new DeclaredReadError(`${file}: ${where} refers to data.gitlab_${kind}.${m[1]}, which the stack does not define`);
+      }
+    }
+    throw new DeclaredReadError(
+      `${file}: ${where} is ${JSON.stringify(value)}; tokenscope reads literal ids and data.gitlab_${kind} references only`,
+    );
+  };
+  const out: DeclaredScope[] = [];
+  for (const [name, r] of Object.entries(json.resource?.gitlab_project_job_token_scopes ?? {})) {
+    const rawProject = r.project ?? r.project_id;
+    let project: DeclaredRef;
+    if (typeof rawProject === 'number' || (typeof rawProject === 'string' && /^\d+$/.test(rawProject))) project = { id: Number(rawProject) };
+    else if (typeof rawProject === 'string' && !rawProject.includes('${')) project = { path: rawProject };
+    else if (typeof rawProject === 'string') project = ref(rawProject, 'project', `${name}.project`);
+    else throw new DeclaredReadError(`${file}: gitlab_project_job_token_scopes.${name} has no project`);
+    const list = (v: unknown, kind: 'project' | 'group', field: string): DeclaredRef[] => {
+      if (v === undefined || v === null) return [];
+      if (!Array.isArray(v)) throw new DeclaredReadError(`${file}: ${name}.${field} is not a list`);
+      return v.map((x, i) => ref(x, kind, `${name}.${field}[${i}]`));
+    };
+    out.push({
+      stack,
+      resource: name,
+      project,
+      // The provider's default for `enabled` is true.
+      enabled: r.enabled === undefined ? true : r.enabled === true || r.enabled === 'true',
+      projects: list(r.target_project_ids, 'project', 'target_project_ids'),
+      groups: list(r.target_group_ids, 'group', 'target_group_ids'),
+    });
+  }
+  return out;
+}

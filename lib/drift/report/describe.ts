@@ -1,0 +1,30 @@
+import type { Finding } from '../types';
+
+const onOff = (v: boolean | undefined) => (v ? 'on' : 'off');
+
+/** One line in words for a finding (without its kind name). */
+export function describeFinding(f: Finding): string {
+  switch (f.kind) {
+    case 'limit_access_mismatch':
+      return `allowlist (limit access) declared ${onOff(f.declared)}, ${onOff(f.live)} in GitLab`;
+    case 'missing_project_entry':
+      return `${f.target}: declared, not in GitLab's project allowlist`;
+    case 'unexpected_project_entry':
+      return `${f.target}: in GitLab's project allowlist${f.autopopulated ? ' (autopopulated from the auth log)' : ''}, not declared`;
+    case 'missing_group_entry':
+      return `${f.target}: declared, not in GitLab's group allowlist`;
+    case 'unexpected_group_entry':
+      return `${f.target}: in GitLab's group allowlist${f.autopopulated ? ' (autopopulated from the auth log)' : ''}, not declared`;
+    case 'enforced_by_instance':
+      return f.declared
+        ? 'allowlist off on the project, but the instance enforces it: in force as declared'
+        : 'allowlist declared off, but the instance enforces it: the declaration cannot take effect';
+    case 'recently_used_but_not_allowed':
+      return `${f.target} used a job token here (last ${f.lastAuthorizedAt}) but the declaration does not allow it: its jobs fail, or will once applied`;
+    case 'project_not_found':
+    case 'permission_denied':
+      return f.message ?? '';
+    default:
+      return '';
+  }
+}

@@ -1,0 +1,55 @@
+import type { GitLabHttp } from '../gitlab/http';
+import { lookupPaths } from '../live/lookup';
+import { LockFile, reverseLock } from '../lockfile';
+import type { ResolvedScope, TargetRef } from './compare';
+import type { DeclaredRef, DeclaredScope } from './declared';
+
+export interface IdResolution {
+  readonly scopes: ResolvedScope[];
+  /** Ids neither the lock file nor GitLab turned into paths (they still match live entries by id). */
+  readonly unresolved: { projects: number[]; groups: number[] };
+}
+
+/**
+ * Turns literal ids in the declaration into paths: first from the lock file,
+ * then (for what is left, when `http` is given) from GitLab in one batched lookup.
+ */
+export async function resolveDeclaredIds(
+  declared: readonly DeclaredScope[],
+  lock: LockFile | undefined,
+  http: GitLabHttp | undefined,
+  opts: { concurrency?: number } = {},
+): Promise<IdResolution> {
+  const rev = lock ? reverseLock(lock) : { projects: new Map<number, string>(), groups: new Map<number, string>() };
+  const wantProjects = new Set<number>();
+  const wantGroups = new Set<number>();
+  for (const d of declared) {
+    for (const r of [d.project, ...d.projects]) if (r.path === undefined && !rev.projects.has(r.id)) wantProjects.add(r.id);
+    for (const r of d.groups) if (r.path === undefined && !rev.groups.has(r.id)) wantGroups.add(r.id);
+  }
+  if (http && (wantProjects.size > 0 || wantGroups.size > 0)) {
+    const found = await lookupPaths(http, [...wantProjects], [...wantGroups], opts);
+    for (const [id, p] of found.projects) rev.projects.set(id, p);
+    for (const [id, p] of found.groups) rev.groups.set(id, p);
+  }
+  const resolve = (r: DeclaredRef, map: Map<number, string>): TargetRef =>
+    r.path !== undefined ? { path: r.path, ...(r.id !== undefined ? { id: r.id } : {}) } : { id: r.id, ...(map.has(r.id) ? { path: map.get(r.id) } : {}) };
+  const scopes = declared.map((d): ResolvedScope => {
+    const project = resolve(d.project, rev.projects);
+    return {
+      stack: d.stack,
+      project: project.path ?? `#${project.id}`,
+      ...(project.id !== undefined ? { projectId: project.id } : {}),
+      enabled: d.enabled,
+      projects: d.projects.map((r) => resolve(r, rev.projects)),
+      groups: d.groups.map((r) => resolve(r, rev.groups)),
+    };
+  });
+  return {
+    scopes,
+    unresolved: {
+      projects: [...wantProjects].filter((id) => !rev.projects.has(id)),
+      groups: [...wantGroups].filter((id) => !rev.groups.has(id)),
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { GitLabHttp } from '../gitlab/http';
+import { readLiveScopes, ReadStats } from '../live/reader';
+import type { LiveResult } from '../live/types';
+import type { LockFile } from '../lockfile';
+import { applyBaseline, Baseline, summarize } from './baseline';
+import { compareScope, ResolvedScope } from './compare';
+import { readDeclared } from './declared';
+import { resolveDeclaredIds } from './resolve-targets';
+import { inShard, Shard } from './shard';
+import type { DriftReport, ProjectReport } from './types';
+
+export interface DriftRunOptions {
+  readonly synthDir: string;
+  readonly stacks?: readonly string[];
+  readonly http: GitLabHttp;
+  readonly lock?: LockFile;
+  /** Add `recently_used_but_not_allowed` from the authentication log. */
+  readonly authLog?: boolean;
+  /** "Recently": within this many days before `now`. @default 30 */
+  readonly authLogDays?: number;
+  readonly now?: Date;
+  readonly concurrency?: number;
+  readonly shard?: Shard;
+  readonly baseline?: Baseline;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** HTTP requests made before the run (the token preflight), added to `summary.requests`. */
+  readonly priorRequests?: number;
+}
+
+export interface DriftRunResult {
+  readonly report: DriftReport;
+  readonly stats: ReadStats;
+}
+
+export const DEFAULT_AUTH_LOG_DAYS = 30;
+
+/** Declared (synth dir) against live (GraphQL), project by project. Throws `FatalReadError` when GitLab refuses the token. */
+export async function runDrift(opts: DriftRunOptions): Promise<DriftRunResult> {
+  const declared = readDeclared(opts.synthDir, opts.stacks ?? []);
+  const start = opts.http.requestCount;
+  const { scopes } = await resolveDeclaredIds(declared, opts.lock, opts.http, { concurrency: opts.concurrency });
+  const mine = scopes.filter((s) => inShard(s.project, opts.shard));
+  const report = await driftFor(mine, opts);
+  const stats = report.stats;
+  stats.httpRequests = opts.http.requestCount - start + (opts.priorRequests ?? 0);
+  const summary = summarize(report.projects, stats.httpRequests);
+  let out: DriftReport = { summary, projects: report.projects };
+  if (opts.baseline) out = applyBaseline(out, opts.baseline);
+  return { report: out, stats };
+}
+
+/** Reads and compares already-resolved scopes. */
+export async function driftFor(
+  scopes: readonly ResolvedScope[],
+  opts: Pick<DriftRunOptions, 'http' | 'authLog' | 'authLogDays' | 'now' | 'concurrency' | 'onProgress'>,
+): Promise<{ projects: ProjectReport[]; stats: ReadStats }> {
+  const readable = scopes.filter((s) => !s.project.startsWith('#'));
+  const expected = new Map<string, { projects: number; groups: number }>();
+  for (const s of readable) {
+    const k = s.project.toLowerCase();
+    const prev = expected.get(k);
+    expected.set(k, {
+      projects: Math.max(prev?.projects ?? 0, s.projects.length),
+      groups: Math.max(prev?.groups ?? 0, s.groups.length),
+    });
+  }
+  const stats: ReadStats = { httpRequests: 0, graphqlRequests: 0, restRequests: 0, queries: 0, splits: 0 };
+  const live = await readLiveScopes(
+    opts.http,
+    readable.map((s) => s.project),
+    {
+      authLog: opts.authLog,
+      effective: true,
+      concurrency: opts.concurrency,
+      expectedEntries: (p) => expected.get(p.toLowerCase()),
+      onProgress: opts.onProgress,
+    },
+    stats,
+  );
+  const byLower = new Map<string, LiveResult>();
+  for (const [k, v] of live) byLower.set(k.toLowerCase(), v);
+  const now = opts.now ?? new Date();
+  const since = opts.authLog ? new Date(now.getTime() - (opts.authLogDays ?? DEFAULT_AUTH_LOG_DAYS) * 86_400_000) : undefined;
+  const projects = scopes.map((s) => {
+    const result: LiveResult = s.project.startsWith('#')
+      ? { error: 'not_found', message: `project id ${s.project.slice(1)} is not in the lock file and GitLab did not resolve it` }
+      : (byLower.get(s.project.toLowerCase()) ?? { error: 'error', message: `${s.project} was not read` });
+    return compareScope(s, result, { authLogSince: since });
+  });
+  return { projects, stats };
+}

@@ -1,0 +1,136 @@
+import { GitLabHttp } from '../gitlab/http';
+import { estimateComplexity } from './complexity';
+import { QueryUnit, UnitResult, runUnits } from './engine';
+import { gidNumber, groupGid, projectGid } from './gid';
+import { chunk, fitBatch } from './reader';
+import { groupIdsQuery, groupPathsQuery, projectIdsQuery, projectPathsQuery } from './scope-query';
+import { GITLAB_LIMITS, QueryLimits } from './types';
+
+export interface LookupOptions {
+  readonly concurrency?: number;
+  readonly limits?: Partial<QueryLimits>;
+}
+
+/** Ids of projects and groups by full path; keys are lower-cased paths, absent when GitLab does not know the path. */
+export interface PathIds {
+  readonly projects: Map<string, { id: number; fullPath: string }>;
+  readonly groups: Map<string, { id: number; fullPath: string }>;
+  /** Lookups that failed for a reason other than "not found" (network, refused query). */
+  readonly errors: string[];
+}
+
+/**
+ * Resolves project and group full paths to ids in the same batched way as the
+ * scope reader: projects 50 per `projects(fullPaths:)`, groups as aliased
+ * `group(fullPath:)` fields, several queries per request.
+ */
+export async function lookupIds(
+  http: GitLabHttp,
+  projectPaths: readonly string[],
+  groupPaths: readonly string[],
+  opts: LookupOptions = {},
+): Promise<PathIds> {
+  const limits: QueryLimits = { ...GITLAB_LIMITS, ...(opts.limits ?? {}) };
+  const out: PathIds = { projects: new Map(), groups: new Map(), errors: [] };
+  const units: QueryUnit[] = [];
+  const projectUnit = (batch: string[], after: string | null = null): QueryUnit => {
+    const query = projectIdsQuery();
+    const variables = { paths: batch, n: batch.length, after };
+    return {
+      query, variables, cost: estimateComplexity(query, variables),
+      split: () => (batch.length > 1 ? halve(batch).map((b) => projectUnit(b)) : undefined),
+      fail: (m) => { out.errors.push(m); },
+      handle: (r) => collect(r, 'projects', out.projects, (cursor) => projectUnit(batch, cursor)),
+    };
+  };
+  const groupUnit = (batch: string[]): QueryUnit => {
+    const query = groupIdsQuery(batch.length);
+    const variables = Object.fromEntries(batch.map((p, i) => [`g${i}`, p]));
+    return {
+      query, variables, cost: estimateComplexity(query, variables),
+      split: () => (batch.length > 1 ? halve(batch).map(groupUnit) : undefined),
+      fail: (m) => { out.errors.push(m); },
+      handle: (r) => {
+        batch.forEach((_, i) => {
+          const g = r.data?.[`g${i}`] as { id?: unknown; fullPath?: unknown } | null | undefined;
+          const id = gidNumber(g?.id);
+          if (g && id !== undefined && typeof g.fullPath === 'string') out.groups.set(g.fullPath.toLowerCase(), { id, fullPath: g.fullPath });
+        });
+        if (!r.data && r.errors[0]) out.errors.push(r.errors[0].message);
+      },
+    };
+  };
+  for (const b of chunk(uniqueLower(projectPaths), limits.maxFullPaths)) units.push(...fitBatch(b, projectUnit, limits));
+  for (const b of chunk(uniqueLower(groupPaths), 50)) units.push(...fitBatch(b, groupUnit, limits));
+  await runUnits(http, units, { concurrency: opts.concurrency ?? 4, limits });
+  return out;
+}
+
+/** Full paths of projects and groups by numeric id; ids GitLab does not return stay absent. */
+export interface IdPaths {
+  readonly projects: Map<number, string>;
+  readonly groups: Map<number, string>;
+  readonly errors: string[];
+}
+
+/** Resolves numeric ids to paths through `projects(ids:)` and `groups(ids:)` (global ids). */
+export async function lookupPaths(
+  http: GitLabHttp,
+  projectIds: readonly number[],
+  groupIds: readonly number[],
+  opts: LookupOptions = {},
+): Promise<IdPaths> {
+  const limits: QueryLimits = { ...GITLAB_LIMITS, ...(opts.limits ?? {}) };
+  const out: IdPaths = { projects: new Map(), groups: new Map(), errors: [] };
+  const make = (kind: 'projects' | 'groups') => {
+    const unit = (batch: number[], after: string | null = null): QueryUnit => {
+      const query = kind === 'projects' ? projectPathsQuery() : groupPathsQuery();
+      const variables = { ids: batch.map(kind === 'projects' ? projectGid : groupGid), n: batch.length, after };
+      const target = kind === 'projects' ? out.projects : out.groups;
+      return {
+        query, variables, cost: estimateComplexity(query, variables),
+        split: () => (batch.length > 1 ? halve(batch).map((b) => unit(b)) : undefined),
+        fail: (m) => { out.errors.push(m); },
+        handle: (r) => {
+          const byPath = new Map<string, { id: number; fullPath: string }>();
+          const more = collect(r, kind, byPath, (cursor) => unit(batch, cursor));
+          for (const v of byPath.values()) target.set(v.id, v.fullPath);
+          if (!r.data?.[kind] && r.errors[0]) out.errors.push(r.errors[0].message);
+          return more;
+        },
+      };
+    };
+    return unit;
+  };
+  const units: QueryUnit[] = [];
+  for (const b of chunk([...new Set(projectIds)], 50)) units.push(make('projects')(b));
+  for (const b of chunk([...new Set(groupIds)], 50)) units.push(make('groups')(b));
+  await runUnits(http, units, { concurrency: opts.concurrency ?? 4, limits });
+  return out;
+}
+
+function collect(
+  r: UnitResult,
+  field: string,
+  into: Map<string, { id: number; fullPath: string }>,
+  next: (cursor: string) => QueryUnit,
+): QueryUnit[] {
+  const conn = r.data?.[field] as { nodes?: unknown[]; pageInfo?: { hasNextPage?: boolean; endCursor?: string } } | null | undefined;
+  for (const n of conn?.nodes ?? []) {
+    const node = n as { id?: unknown; fullPath?: unknown } | null;
+    const id = gidNumber(node?.id);
+    if (node && id !== undefined && typeof node.fullPath === 'string') into.set(node.fullPath.toLowerCase(), { id, fullPath: node.fullPath });
+  }
+  if (conn?.pageInfo?.hasNextPage && conn.pageInfo.endCursor) return [next(conn.pageInfo.endCursor)];
+  return [];
+}
+
+function halve<T>(list: T[]): T[][] {
+  const mid = Math.ceil(list.length / 2);
+  return [list.slice(0, mid), list.slice(mid)].filter((l) => l.length > 0);
+}
+
+function uniqueLower(paths: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return paths.filter((p) => { const k = p.toLowerCase(); if (seen.has(k)) return false; seen.add(k); return true; });
+}

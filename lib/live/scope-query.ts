@@ -1,0 +1,69 @@
+/** GraphQL text for reading job-token scopes. Paths travel as variables so the query text stays small. */
+
+const ENTRY_PAGE = 'nodes { id fullPath } pageInfo { hasNextPage endCursor }';
+const AUTH_LOG_PAGE = 'count nodes { originProject { fullPath } lastAuthorizedAt } pageInfo { hasNextPage endCursor }';
+
+function scopeFields(authLog: boolean): string {
+  return [
+    'id fullPath',
+    'ciCdSettings { inboundJobTokenScopeEnabled }',
+    'ciJobTokenScope {',
+    '  inboundAllowlistCount groupsAllowlistCount',
+    '  inboundAllowlistAutopopulatedIds groupAllowlistAutopopulatedIds',
+    `  inboundAllowlist(first: $pf) { ${ENTRY_PAGE} }`,
+    `  groupsAllowlist(first: $gf) { ${ENTRY_PAGE} }`,
+    '}',
+    ...(authLog ? [`ciJobTokenAuthLogs(first: $af) { ${AUTH_LOG_PAGE} }`] : []),
+  ].join('\n      ');
+}
+
+/** Up to 50 projects by full path, each with its toggle, counts and the first page of each list. */
+export function scopesQuery(authLog: boolean): string {
+  const vars = `$paths: [String!]!, $n: Int!, $after: String, $pf: Int!, $gf: Int!${authLog ? ', $af: Int!' : ''}`;
+  return `query TokenscopeScopes(${vars}) {
+  projects(fullPaths: $paths, first: $n, after: $after) {
+    nodes {
+      ${scopeFields(authLog)}
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+}
+
+export type ListName = 'inboundAllowlist' | 'groupsAllowlist' | 'ciJobTokenAuthLogs';
+
+/** The next page of one list of one project. */
+export function pageQuery(list: ListName): string {
+  const inner = list === 'ciJobTokenAuthLogs'
+    ? `ciJobTokenAuthLogs(first: $n, after: $after) { ${AUTH_LOG_PAGE} }`
+    : `ciJobTokenScope { ${list}(first: $n, after: $after) { ${ENTRY_PAGE} } }`;
+  return `query TokenscopePage($path: ID!, $n: Int!, $after: String) {
+  project(fullPath: $path) { ${inner} }
+}`;
+}
+
+/** Resolves full paths to ids: projects through `projects(fullPaths:)`, groups through aliased `group(fullPath:)`. */
+export function projectIdsQuery(): string {
+  return `query TokenscopeProjectIds($paths: [String!]!, $n: Int!, $after: String) {
+  projects(fullPaths: $paths, first: $n, after: $after) { nodes { id fullPath } pageInfo { hasNextPage endCursor } }
+}`;
+}
+
+export function groupIdsQuery(count: number): string {
+  const vars = Array.from({ length: count }, (_, i) => `$g${i}: ID!`).join(', ');
+  const fields = Array.from({ length: count }, (_, i) => `  g${i}: group(fullPath: $g${i}) { id fullPath }`).join('\n');
+  return `query TokenscopeGroupIds(${vars}) {\n${fields}\n}`;
+}
+
+/** Resolves numeric ids to full paths (`Query.projects(ids:)` takes global ids). */
+export function projectPathsQuery(): string {
+  return `query TokenscopeProjectPaths($ids: [ID!]!, $n: Int!, $after: String) {
+  projects(ids: $ids, first: $n, after: $after) { nodes { id fullPath } pageInfo { hasNextPage endCursor } }
+}`;
+}
+
+export function groupPathsQuery(): string {
+  return `query TokenscopeGroupPaths($ids: [ID!]!, $n: Int!, $after: String) {
+  groups(ids: $ids, first: $n, after: $after) { nodes { id fullPath } pageInfo { hasNextPage endCursor } }
+}`;
+}
