@@ -26,7 +26,9 @@ export function mergeRequestFromEnv(env: Readonly<Record<string, string | undefi
 
 /** The hidden first line that finds our note again. One note per merge request and key. */
 export function noteMarker(key?: string): string {
-  return key ? `<!-- tokenscope:plan-summary:${key.replace(/--|>/g, '_')} -->` : '<!-- tokenscope:plan-summary -->';
+  // Only characters that cannot end the HTML comment early.
+  const safe = key?.replace(/[^A-Za-z0-9_./-]/g, '_').replace(/-{2,}/g, '-');
+  return safe ? `<!-- tokenscope:plan-summary:${safe} -->` : '<!-- tokenscope:plan-summary -->';
 }
 
 /** GitLab refuses notes over 1,000,000 characters. */

@@ -1,0 +1,179 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildProgram } from '../../lib/cli/main';
+import { memoryIO } from '../../lib/cli/io';
+import { CommanderError } from 'commander';
+import { createPlanSummaryCommand } from '../../lib/cli/commands/plan-summary';
+import { FakeGitLab, startFakeGitLab } from './fake-gitlab';
+import { FIXTURES, NOW } from './helpers';
+
+const TOKEN = 'glpat-plansummarytesttoken0000001';
+
+async function run(args: string[], env: Record<string, string | undefined> = {}, cwd = FIXTURES) {
+  const io = memoryIO(env, cwd);
+  const state = { exitCode: 0 };
+  const program = buildProgram(io, state, [createPlanSummaryCommand({ now: () => NOW, sleep: async () => undefined })]);
+  let code: number;
+  try {
+    await program.parseAsync(['node', 'tokenscope', 'plan-summary', ...args]);
+    code = state.exitCode;
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    code = e.code === 'commander.helpDisplayed' ? 0 : 1;
+  }
+  return { code, out: io.out(), err: io.err() };
+}
+
+let tmp: string;
+beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-summary-')); });
+afterEach(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
+
+describe('tokenscope plan-summary: input errors (exit 1)', () => {
+  it('not JSON', async () => {
+    const r = await run(['not-json.txt']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^tokenscope plan-summary: not-json\.txt: not JSON \(.+\)\n$/);
+    expect(r.out).toBe('');
+  });
+
+  it('JSON that is not a plan', async () => {
+    const r = await run(['state.json']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('tokenscope plan-summary: state.json: not a Terraform plan (no format_version/resource_changes); produce it with terraform show -json PLANFILE\n');
+  });
+
+  it('a missing file', async () => {
+    const r = await run(['acme.plan.json', 'missing.json']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('tokenscope plan-summary: missing.json: cannot read (no such file)\n');
+  });
+
+  it('a missing --lock file', async () => {
+    const r = await run(['acme.plan.json', '--lock', 'nope.lock.json']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('tokenscope plan-summary: nope.lock.json: cannot read (no such file)\n');
+  });
+
+  it('an unknown --format is a usage error', async () => {
+    const r = await run(['acme.plan.json', '--format', 'html']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("argument 'html' is invalid. Allowed choices are markdown, json.");
+  });
+
+  it('--resolve without a token says what token is needed', async () => {
+    const r = await run(['acme.plan.json', '--resolve'], { GITLAB_URL: 'http://127.0.0.1:9' });
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('tokenscope plan-summary: --resolve/--auth-log needs a GitLab token in GITLAB_TOKEN (a personal, project or group access token; CI job tokens are not accepted)\n');
+  });
+
+  it('--post-mr-note outside a merge request pipeline names the missing variables', async () => {
+    const r = await run(['no-scopes.plan.json', '--post-mr-note'], { GITLAB_TOKEN: TOKEN });
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('tokenscope plan-summary: --post-mr-note needs CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID (GitLab sets them in merge request pipelines)\n');
+  });
+});
+
+describe('tokenscope plan-summary: output', () => {
+  it('prints Markdown by default, exit 0, with the lock file from the working directory', async () => {
+    fs.copyFileSync(path.join(FIXTURES, 'lock.json'), path.join(tmp, 'tokenscope.lock.json'));
+    const r = await run([path.join(FIXTURES, 'acme.plan.json')], {}, tmp);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('`acme/ops/alerts`<br>project id `999`');
+  });
+
+  it('without a lock file ids stay ids', async () => {
+    const r = await run([path.join(FIXTURES, 'acme.plan.json')], {}, tmp);
+    expect(r.out).toContain('project id `303`<br>project id `999`');
+  });
+
+  it('a plan with no job-token resources is a summary, not an error', async () => {
+    const r = await run(['no-scopes.plan.json', 'empty.plan.json']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('**No job-token scope changes in 2 stacks (0 scopes unchanged).**');
+  });
+
+  it('--format json --output FILE --gitlab-report FILE', async () => {
+    const out = path.join(tmp, 'summary.json');
+    const report = path.join(tmp, 'reports', 'tfplan.json');
+    const r = await run(['acme.plan.json', 'stacks/platform/plan.json', '--lock', 'lock.json', '--format', 'json', '--output', out, '--gitlab-report', report]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('');
+    const json = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(json.summary.scopesChanged).toBe(9);
+    expect(fs.readFileSync(report, 'utf8')).toBe('{"create":5,"update":6,"delete":4}\n');
+  });
+
+  it('--fail-on-risk exits 3 when there are risks, 0 when there are none', async () => {
+    expect((await run(['acme.plan.json', '--fail-on-risk'])).code).toBe(3);
+    expect((await run(['no-scopes.plan.json', '--fail-on-risk'])).code).toBe(0);
+  });
+
+  it('--help shows the help page', async () => {
+    const io = memoryIO();
+    const program = buildProgram(io, { exitCode: 0 }, [createPlanSummaryCommand()]);
+    await expect(program.parseAsync(['node', 'tokenscope', 'plan-summary', '--help'])).rejects.toBeInstanceOf(CommanderError);
+    expect(io.out()).toContain('--gitlab-report <file>');
+    expect(io.out()).toContain('Exit codes');
+  });
+});
+
+describe('tokenscope plan-summary against GitLab (fake server)', () => {
+  let gl: FakeGitLab;
+  beforeAll(async () => {
+    gl = await startFakeGitLab({
+      token: TOKEN,
+      projects: { 301: 'acme/data/loader', 302: 'acme/ops/metrics', 303: 'acme/ops/alerts', 104: 'acme/platform/tools/lint' },
+      groups: { 13: 'acme/web', 14: 'acme/data' },
+      authLogs: {
+        'acme/platform/tools/release-cli': [
+          { origin: 'acme/ops/metrics', lastAuthorizedAt: '2026-11-22T08:14:00Z' },
+          { origin: 'acme/data/etl', lastAuthorizedAt: '2026-11-23T08:14:00Z' },
+          { origin: 'acme/web/storefront', lastAuthorizedAt: '2026-11-24T06:14:00Z' },
+        ],
+        'acme/platform/deployer': [{ origin: 'acme/web/storefront', lastAuthorizedAt: '2026-11-22T08:14:00Z' }],
+      },
+      authLogDenied: ['acme/web'],
+    });
+  });
+  afterAll(async () => { await gl.stop(); });
+
+  it('--resolve names ids over GraphQL projects(ids:) and REST groups; an id GitLab does not know stays an id', async () => {
+    gl.requests.length = 0;
+    const r = await run(['acme.plan.json', 'stacks/platform/plan.json', '--resolve', '--format', 'json'], { GITLAB_URL: gl.url, GITLAB_TOKEN: TOKEN });
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    const releaseCli = json.stacks[0].scopes.find((s: { address: string }) => s.address.endsWith('release_cli'));
+    expect(releaseCli.projects.added).toEqual([
+      { id: 303, path: 'acme/ops/alerts', source: 'gitlab', knownAfterApply: false },
+      { id: 999, path: null, source: null, knownAfterApply: false },
+    ]);
+    expect(releaseCli.groups.removed).toEqual([{ id: 13, path: 'acme/web', source: 'gitlab', knownAfterApply: false }]);
+    expect(json.stacks[1].scopes[0].project).toEqual({ path: 'acme/platform/tools/lint', id: 104, knownAfterApply: false });
+    const gql = gl.requests.filter((q) => q.path === '/api/graphql');
+    expect(gql).toHaveLength(1);
+    expect((gql[0].body as { variables: { ids: string[] } }).variables.ids).toEqual(
+      ['gid://gitlab/Project/104', 'gid://gitlab/Project/301', 'gid://gitlab/Project/302', 'gid://gitlab/Project/303', 'gid://gitlab/Project/999']);
+    expect(gl.requests.filter((q) => q.path.startsWith('/api/v4/groups/')).map((q) => q.path).sort()).toEqual(['/api/v4/groups/13', '/api/v4/groups/14']);
+    expect(json.warnings).toEqual(['GitLab did not name project 999 (deleted, or not visible to the token); shown as ids']);
+    expect(r.err).toContain('warning: GitLab did not name project 999');
+  });
+
+  it('--auth-log flags origins the plan blocks, with their age, and reports logs it cannot read', async () => {
+    const r = await run(['acme.plan.json', '--lock', 'lock.json', '--auth-log', '--fail-on-risk'], { GITLAB_URL: gl.url, GITLAB_TOKEN: TOKEN });
+    expect(r.code).toBe(3);
+    expect(r.out).toContain('- acme/platform/deployer: will block acme/web/storefront, last used 2 days ago (allowlist turned on)');
+    // 999 is unresolved, so the new list of release-cli cannot be fully judged: "may".
+    expect(r.out).toContain('- acme/platform/tools/release-cli: may block acme/ops/metrics, last used 2 days ago (project entry acme/ops/metrics removed)');
+    expect(r.out).toContain('- acme/platform/tools/release-cli: may block acme/web/storefront, last used 2 hours ago (group entry acme/web removed)');
+    expect(r.out).not.toContain('block acme/data/etl');
+    expect(r.out).toContain('- auth log of acme/web unreadable: The resource that you are attempting to access does not exist or you don\'t have permission to perform this action (needs Maintainer and GitLab 17.6+)');
+  });
+
+  it('never prints the token, even in GitLab error text', async () => {
+    const r = await run(['acme.plan.json', '--resolve'], { GITLAB_URL: gl.url, GITLAB_TOKEN: 'glpat-wrongwrongwrongwrong0001' });
+    expect(r.code).toBe(0);
+    expect(r.out + r.err).not.toContain('glpat-wrongwrongwrongwrong0001');
+    expect(r.err).toContain('warning: could not resolve');
+  });
+});
