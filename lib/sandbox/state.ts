@@ -122,6 +122,7 @@ export class SandboxState {
   private readonly usersByName = new Map<string, User>();
   private readonly groupsByPath = new Map<string, Group>();
   private readonly projectsByPath = new Map<string, Project>();
+  private readonly groupProjectsCache = new Map<number, Project[]>();
   private nextLinkId = 1;
   private nextNoteId = 1;
   private nextUserId = 1;
@@ -182,6 +183,7 @@ export class SandboxState {
     this.projects.set(p.id, p);
     this.projectsByPath.set(p.fullPath.toLowerCase(), p);
     p.namespace.projects.push(p);
+    this.groupProjectsCache.clear();
   }
 
   newLink(targetType: 'project' | 'group', targetId: number, opts: {
@@ -217,8 +219,18 @@ export class SandboxState {
     return false;
   }
 
-  /** Projects under a group (optionally its subgroups too), ascending id. */
-  groupProjects(group: Group, includeSubgroups: boolean): Project[] {
+  /** Projects under a group (optionally its subgroups too), ascending id; cached, projects never move. */
+  groupProjects(group: Group, includeSubgroups: boolean): readonly Project[] {
+    const key = includeSubgroups ? group.id : -group.id;
+    let list = this.groupProjectsCache.get(key);
+    if (!list) {
+      list = this.collectGroupProjects(group, includeSubgroups);
+      this.groupProjectsCache.set(key, list);
+    }
+    return list;
+  }
+
+  private collectGroupProjects(group: Group, includeSubgroups: boolean): Project[] {
     if (!includeSubgroups) return [...group.projects].sort((a, b) => a.id - b.id);
     const out: Project[] = [];
     const stack = [group];

@@ -1,0 +1,360 @@
+/**
+ * The sandbox's GraphQL schema: the part of GitLab's schema tokenscope uses,
+ * with GitLab's type, field, argument and enum names and nullability.
+ */
+import { buildSchema, GraphQLSchema } from 'graphql';
+
+export const SCHEMA_SDL = /* GraphQL */ `
+scalar Time
+scalar ProjectID
+scalar GroupID
+scalar UserID
+
+type Query {
+  project(fullPath: ID!): Project
+  projects(fullPaths: [String!], ids: [ID!], membership: Boolean, search: String,
+           first: Int, after: String, last: Int, before: String): ProjectConnection
+  group(fullPath: ID!): Group
+  currentUser: CurrentUser
+  queryComplexity: QueryComplexity
+  metadata: Metadata
+}
+
+type QueryComplexity {
+  limit: Int
+  score: Int
+}
+
+type Metadata {
+  enterprise: Boolean!
+  revision: String!
+  version: String!
+}
+
+type PageInfo {
+  endCursor: String
+  hasNextPage: Boolean!
+  hasPreviousPage: Boolean!
+  startCursor: String
+}
+
+enum UserState { active blocked deactivated banned ldap_blocked blocked_pending_approval }
+
+type UserCore {
+  avatarUrl: String
+  bot: Boolean!
+  id: UserID!
+  name: String!
+  publicEmail: String
+  state: UserState!
+  username: String!
+  webUrl: String!
+}
+
+type CurrentUser {
+  avatarUrl: String
+  bot: Boolean!
+  id: UserID!
+  name: String!
+  publicEmail: String
+  state: UserState!
+  username: String!
+  webUrl: String!
+}
+
+type Group {
+  fullName: String!
+  fullPath: ID!
+  id: ID!
+  name: String!
+  parent: Group
+  path: String!
+  projects(includeSubgroups: Boolean = false, search: String,
+           first: Int, after: String, last: Int, before: String): ProjectConnection!
+  visibility: String
+  webUrl: String!
+}
+
+type Project {
+  archived: Boolean
+  ciCdSettings: ProjectCiCdSetting
+  ciJobTokenAuthLogs(first: Int, after: String, last: Int, before: String): CiJobTokenAuthLogConnection
+  ciJobTokenScope: CiJobTokenScopeType
+  ciJobTokenScopeAllowlist: CiJobTokenScopeAllowlist
+  fullPath: ID!
+  group: Group
+  id: ID!
+  name: String!
+  nameWithNamespace: String!
+  path: String!
+  visibility: String
+  webUrl: String
+}
+
+type ProjectConnection {
+  count: Int!
+  edges: [ProjectEdge]
+  nodes: [Project]
+  pageInfo: PageInfo!
+}
+
+type ProjectEdge {
+  cursor: String!
+  node: Project
+}
+
+type ProjectCiCdSetting {
+  inboundJobTokenScopeEnabled: Boolean
+  jobTokenScopeEnabled: Boolean
+  project: Project
+  pushRepositoryForJobTokenAllowed: Boolean
+}
+
+type CiJobTokenScopeType {
+  groupAllowlistAutopopulatedIds: [GroupID!]!
+  groupsAllowlist(first: Int, after: String, last: Int, before: String): CiJobTokenAccessibleGroupConnection!
+  groupsAllowlistCount: Int!
+  inboundAllowlist(first: Int, after: String, last: Int, before: String): CiJobTokenAccessibleProjectConnection!
+  inboundAllowlistAutopopulatedIds: [ProjectID!]!
+  inboundAllowlistCount: Int!
+  outboundAllowlist(first: Int, after: String, last: Int, before: String): ProjectConnection!
+  projects(first: Int, after: String, last: Int, before: String): ProjectConnection!
+    @deprecated(reason: "The \`projects\` attribute is being deprecated. Use \`outbound_allowlist\`. Deprecated in GitLab 15.9.")
+}
+
+type CiJobTokenAccessibleProject {
+  avatarUrl: String
+  fullPath: ID!
+  id: ID!
+  name: String!
+  path: String!
+  webUrl: String
+}
+
+type CiJobTokenAccessibleProjectConnection {
+  edges: [CiJobTokenAccessibleProjectEdge]
+  nodes: [CiJobTokenAccessibleProject]
+  pageInfo: PageInfo!
+}
+
+type CiJobTokenAccessibleProjectEdge {
+  cursor: String!
+  node: CiJobTokenAccessibleProject
+}
+
+type CiJobTokenAccessibleGroup {
+  avatarUrl: String
+  fullPath: ID!
+  id: ID!
+  name: String!
+  path: String!
+  webUrl: String
+}
+
+type CiJobTokenAccessibleGroupConnection {
+  edges: [CiJobTokenAccessibleGroupEdge]
+  nodes: [CiJobTokenAccessibleGroup]
+  pageInfo: PageInfo!
+}
+
+type CiJobTokenAccessibleGroupEdge {
+  cursor: String!
+  node: CiJobTokenAccessibleGroup
+}
+
+union CiJobTokenScopeTarget = CiJobTokenAccessibleGroup | CiJobTokenAccessibleProject
+
+enum CiJobTokenScopePolicies {
+  READ_CONTAINERS @deprecated(reason: "Container registry access is no longer controlled by fine-grained job token permissions. Deprecated in GitLab 18.4.")
+  ADMIN_CONTAINERS @deprecated(reason: "Container registry access is no longer controlled by fine-grained job token permissions. Deprecated in GitLab 18.4.")
+  READ_DEPLOYMENTS
+  ADMIN_DEPLOYMENTS
+  READ_ENVIRONMENTS
+  ADMIN_ENVIRONMENTS
+  READ_JOBS
+  ADMIN_JOBS
+  READ_PACKAGES
+  ADMIN_PACKAGES
+  READ_RELEASES
+  ADMIN_RELEASES
+  READ_SECURE_FILES
+  ADMIN_SECURE_FILES
+  READ_TERRAFORM_STATE
+  ADMIN_TERRAFORM_STATE
+  READ_MERGE_REQUESTS
+  READ_PIPELINES
+  ADMIN_PIPELINES
+  READ_REPOSITORIES
+  READ_WORK_ITEMS
+}
+
+type CiJobTokenScopeAllowlist {
+  groupsAllowlist(first: Int, after: String, last: Int, before: String): CiJobTokenScopeAllowlistEntryConnection
+  projectsAllowlist(first: Int, after: String, last: Int, before: String): CiJobTokenScopeAllowlistEntryConnection
+}
+
+type CiJobTokenScopeAllowlistEntry {
+  addedBy: UserCore
+  autopopulated: Boolean
+  createdAt: Time!
+  defaultPermissions: Boolean
+  direction: String
+  jobTokenPolicies: [CiJobTokenScopePolicies!]
+  sourceProject: Project!
+  target: CiJobTokenScopeTarget
+}
+
+type CiJobTokenScopeAllowlistEntryConnection {
+  count: Int!
+  edges: [CiJobTokenScopeAllowlistEntryEdge]
+  nodes: [CiJobTokenScopeAllowlistEntry]
+  pageInfo: PageInfo!
+}
+
+type CiJobTokenScopeAllowlistEntryEdge {
+  cursor: String!
+  node: CiJobTokenScopeAllowlistEntry
+}
+
+type CiJobTokenAuthLog {
+  lastAuthorizedAt: Time!
+  originProject: CiJobTokenAccessibleProject!
+}
+
+type CiJobTokenAuthLogConnection {
+  count: Int!
+  edges: [CiJobTokenAuthLogEdge]
+  nodes: [CiJobTokenAuthLog]
+  pageInfo: PageInfo!
+}
+
+type CiJobTokenAuthLogEdge {
+  cursor: String!
+  node: CiJobTokenAuthLog
+}
+
+enum CiJobTokenScopeDirection { OUTBOUND INBOUND }
+
+type Mutation {
+  ciJobTokenScopeAddGroupOrProject(input: CiJobTokenScopeAddGroupOrProjectInput!): CiJobTokenScopeAddGroupOrProjectPayload
+  ciJobTokenScopeAddProject(input: CiJobTokenScopeAddProjectInput!): CiJobTokenScopeAddProjectPayload
+  ciJobTokenScopeAutopopulateAllowlist(input: CiJobTokenScopeAutopopulateAllowlistInput!): CiJobTokenScopeAutopopulateAllowlistPayload
+  ciJobTokenScopeClearAllowlistAutopopulations(input: CiJobTokenScopeClearAllowlistAutopopulationsInput!): CiJobTokenScopeClearAllowlistAutopopulationsPayload
+  ciJobTokenScopeRemoveGroup(input: CiJobTokenScopeRemoveGroupInput!): CiJobTokenScopeRemoveGroupPayload
+  ciJobTokenScopeRemoveProject(input: CiJobTokenScopeRemoveProjectInput!): CiJobTokenScopeRemoveProjectPayload
+  ciJobTokenScopeUpdatePolicies(input: CiJobTokenScopeUpdatePoliciesInput!): CiJobTokenScopeUpdatePoliciesPayload
+  projectCiCdSettingsUpdate(input: ProjectCiCdSettingsUpdateInput!): ProjectCiCdSettingsUpdatePayload
+}
+
+input CiJobTokenScopeAddGroupOrProjectInput {
+  clientMutationId: String
+  defaultPermissions: Boolean
+  jobTokenPolicies: [CiJobTokenScopePolicies!]
+  projectPath: ID!
+  targetPath: ID!
+}
+
+type CiJobTokenScopeAddGroupOrProjectPayload {
+  ciJobTokenScope: CiJobTokenScopeType
+  ciJobTokenScopeAllowlistEntry: CiJobTokenScopeAllowlistEntry
+  clientMutationId: String
+  errors: [String!]!
+}
+
+input CiJobTokenScopeAddProjectInput {
+  clientMutationId: String
+  direction: CiJobTokenScopeDirection
+  projectPath: ID!
+  targetProjectPath: ID!
+}
+
+type CiJobTokenScopeAddProjectPayload {
+  ciJobTokenScope: CiJobTokenScopeType
+  ciJobTokenScopeAllowlistEntry: CiJobTokenScopeAllowlistEntry
+  clientMutationId: String
+  errors: [String!]!
+}
+
+input CiJobTokenScopeRemoveProjectInput {
+  clientMutationId: String
+  direction: CiJobTokenScopeDirection
+  projectPath: ID!
+  targetProjectPath: ID!
+}
+
+type CiJobTokenScopeRemoveProjectPayload {
+  ciJobTokenScope: CiJobTokenScopeType
+  clientMutationId: String
+  errors: [String!]!
+}
+
+input CiJobTokenScopeRemoveGroupInput {
+  clientMutationId: String
+  projectPath: ID!
+  targetGroupPath: ID!
+}
+
+type CiJobTokenScopeRemoveGroupPayload {
+  ciJobTokenScope: CiJobTokenScopeType
+  clientMutationId: String
+  errors: [String!]!
+}
+
+input CiJobTokenScopeUpdatePoliciesInput {
+  clientMutationId: String
+  defaultPermissions: Boolean!
+  jobTokenPolicies: [CiJobTokenScopePolicies!]!
+  projectPath: ID!
+  targetPath: ID!
+}
+
+type CiJobTokenScopeUpdatePoliciesPayload {
+  ciJobTokenScope: CiJobTokenScopeType
+  clientMutationId: String
+  errors: [String!]!
+}
+
+input CiJobTokenScopeAutopopulateAllowlistInput {
+  clientMutationId: String
+  projectPath: ID!
+}
+
+type CiJobTokenScopeAutopopulateAllowlistPayload {
+  clientMutationId: String
+  errors: [String!]!
+  status: String!
+}
+
+input CiJobTokenScopeClearAllowlistAutopopulationsInput {
+  clientMutationId: String
+  projectPath: ID!
+}
+
+type CiJobTokenScopeClearAllowlistAutopopulationsPayload {
+  clientMutationId: String
+  errors: [String!]!
+  status: String!
+}
+
+input ProjectCiCdSettingsUpdateInput {
+  clientMutationId: String
+  fullPath: ID!
+  inboundJobTokenScopeEnabled: Boolean
+  jobTokenScopeEnabled: Boolean
+  pushRepositoryForJobTokenAllowed: Boolean
+}
+
+type ProjectCiCdSettingsUpdatePayload {
+  ciCdSettings: ProjectCiCdSetting!
+  clientMutationId: String
+  errors: [String!]!
+}
+`;
+
+let cached: GraphQLSchema | undefined;
+
+/** The schema, built once per process (it is immutable). */
+export function sandboxSchema(): GraphQLSchema {
+  cached ??= buildSchema(SCHEMA_SDL);
+  return cached;
+}

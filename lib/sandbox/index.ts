@@ -1,0 +1,12 @@
+/** The GitLab sandbox: a local stand-in for GitLab's job-token API. */
+export { startSandbox } from './server';
+export type { Sandbox, SandboxOptions, SandboxStats } from './server';
+export { loadSeed, SandboxState } from './state';
+export type { Group, Project, ScopeLink, Token, User } from './state';
+export { validateSeed, parseSeed, SeedError, JOB_TOKEN_POLICIES } from './seed';
+export type {
+  SeedFile, SeedUser, SeedGroup, SeedProject, SeedToken, SeedAllowlistEntry, SeedAuthLogEntry, SeedMergeRequest,
+  SeedInstance, RoleName, TokenType, Visibility, JobStatus,
+} from './seed';
+export { computeComplexity, computeDepth, COMPLEXITY_LIMITS, MAX_DEPTH, MAX_PAGE_SIZE } from './graphql/complexity';
+export { sandboxSchema, SCHEMA_SDL } from './graphql/schema';

@@ -1,0 +1,114 @@
+/** `/projects/:id/job_token_scope` and its project and group allowlists. */
+import { canAdminProject } from '../access';
+import { inboundEffective, ScopeResult } from '../scope';
+import type { Project } from '../state';
+import { Caller, isResponse, visibleProject } from './caller';
+import { paginateOffset } from './pagination';
+import { basicProjectJson, groupBasicJson } from './serializers';
+import { ERR, json, RestEnv, RestRequest, RestResponse } from './types';
+
+/** The project, when the caller is a Maintainer of it (404 if invisible, 403 otherwise). */
+function managedProject(env: RestEnv, caller: Caller, id: string): Project | RestResponse {
+  const p = visibleProject(env.state, caller, id);
+  if (isResponse(p)) return p;
+  return canAdminProject(caller.principal, p) ? p : ERR.forbidden();
+}
+
+function serviceFailure(r: Extract<ScopeResult<unknown>, { ok: false }>): RestResponse {
+  if (r.reason === 'forbidden') return ERR.forbidden();
+  return json(r.reason === 'not_found' ? 404 : 400, { message: r.message });
+}
+
+/** Grape coerces `Integer` params from JSON numbers and numeric strings. */
+function integerParam(params: Readonly<Record<string, unknown>>, name: string): number | RestResponse {
+  const v = params[name];
+  if (v === undefined || v === null || v === '') return ERR.missing(name);
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : NaN;
+  return Number.isInteger(n) ? n : ERR.invalid(name);
+}
+
+function booleanParam(params: Readonly<Record<string, unknown>>, name: string): boolean | RestResponse {
+  const v = params[name];
+  if (v === undefined || v === null || v === '') return ERR.missing(name);
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === '1' || v === 1) return true;
+  if (v === 'false' || v === '0' || v === 0) return false;
+  return ERR.invalid(name);
+}
+
+export function getScope(env: RestEnv, req: RestRequest, caller: Caller, id: string): RestResponse {
+  const p = managedProject(env, caller, id);
+  if (isResponse(p)) return p;
+  return json(200, { inbound_enabled: inboundEffective(env.state, p), outbound_enabled: p.outboundEnabled });
+}
+
+export function patchScope(env: RestEnv, req: RestRequest, caller: Caller, id: string): RestResponse {
+  const p = managedProject(env, caller, id);
+  if (isResponse(p)) return p;
+  const enabled = booleanParam(req.params, 'enabled');
+  if (isResponse(enabled)) return enabled;
+  env.scope.setInboundEnabled(p, enabled);
+  return { status: 204 };
+}
+
+export function listProjectAllowlist(env: RestEnv, req: RestRequest, caller: Caller, id: string): RestResponse {
+  const p = managedProject(env, caller, id);
+  if (isResponse(p)) return p;
+  const all: Project[] = [p, ...[...p.projectLinks.keys()].map((tid) => env.state.projects.get(tid)!).filter(Boolean)];
+  const page = paginateOffset(all, req.url);
+  return json(200, page.items.map((x) => basicProjectJson(env.state, x, env.baseUrl)), page.headers);
+}
+
+export function addProjectToAllowlist(env: RestEnv, req: RestRequest, caller: Caller, id: string): RestResponse {
+  const p = managedProject(env, caller, id);
+  if (isResponse(p)) return p;
+  const targetId = integerParam(req.params, 'target_project_id');
+  if (isResponse(targetId)) return targetId;
+  const target = env.state.projects.get(targetId);
+  if (!target) return json(404, { message: 'target_project_id not found' });
+  const r = env.scope.addProject(p, target, caller.principal);
+  if (!r.ok) return serviceFailure(r);
+  return json(201, { source_project_id: p.id, target_project_id: target.id });
+}
+
+export function removeProjectFromAllowlist(env: RestEnv, req: RestRequest, caller: Caller, id: string, rawTarget: string): RestResponse {
+  const p = managedProject(env, caller, id);
+  if (isResponse(p)) return p;
+  const targetId = integerParam({ target_project_id: rawTarget }, 'target_project_id');
+  if (isResponse(targetId)) return targetId;
+  const target = env.state.projects.get(targetId);
+  if (!target) return json(404, { message: 'target_project_id not found' });
+  const r = env.scope.removeProject(p, target, caller.principal);
+  return r.ok ? { status: 204 } : serviceFailure(r);
+}
+
+export function listGroupAllowlist(env: RestEnv, req: RestRequest, caller: Caller, id: string): RestResponse {
+  const p = managedProject(env, caller, id);
+  if (isResponse(p)) return p;
+  const all = [...p.groupLinks.keys()].map((gid) => env.state.groups.get(gid)!).filter(Boolean);
+  const page = paginateOffset(all, req.url);
+  return json(200, page.items.map((g) => groupBasicJson(g, env.baseUrl)), page.headers);
+}
+
+export function addGroupToAllowlist(env: RestEnv, req: RestRequest, caller: Caller, id: string): RestResponse {
+  const p = managedProject(env, caller, id);
+  if (isResponse(p)) return p;
+  const targetId = integerParam(req.params, 'target_group_id');
+  if (isResponse(targetId)) return targetId;
+  const target = env.state.groups.get(targetId);
+  if (!target) return json(404, { message: 'target_group_id not found' });
+  const r = env.scope.addGroup(p, target, caller.principal);
+  if (!r.ok) return serviceFailure(r);
+  return json(201, { source_project_id: p.id, target_group_id: target.id });
+}
+
+export function removeGroupFromAllowlist(env: RestEnv, req: RestRequest, caller: Caller, id: string, rawTarget: string): RestResponse {
+  const p = managedProject(env, caller, id);
+  if (isResponse(p)) return p;
+  const targetId = integerParam({ target_group_id: rawTarget }, 'target_group_id');
+  if (isResponse(targetId)) return targetId;
+  const target = env.state.groups.get(targetId);
+  if (!target) return json(404, { message: 'target_group_id not found' });
+  const r = env.scope.removeGroup(p, target, caller.principal);
+  return r.ok ? { status: 204 } : serviceFailure(r);
+}

@@ -1,0 +1,54 @@
+/** Shared shapes of the REST layer: a parsed request, a response, GitLab's error bodies. */
+import type { Principal } from '../access';
+import type { TokenLookup } from '../auth';
+import type { ScopeService } from '../scope';
+import type { SandboxState } from '../state';
+
+export interface RestRequest {
+  readonly method: string;
+  /** Path segments after /api/v4, each URL-decoded (so `acme%2Fweb` is one segment `acme/web`). */
+  readonly segments: readonly string[];
+  /** Absolute request URL (for Link headers). */
+  readonly url: URL;
+  /** Body parameters merged over query parameters, as Grape sees them. */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly auth: TokenLookup;
+}
+
+export interface RestResponse {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+export interface RestEnv {
+  readonly state: SandboxState;
+  readonly scope: ScopeService;
+  readonly baseUrl: string;
+}
+
+/** A request that passed authentication, with the principal the route acts for. */
+export interface Authed {
+  readonly principal: Principal;
+}
+
+export const json = (status: number, body: unknown, headers?: Record<string, string>): RestResponse => ({ status, body, headers });
+
+export const ERR = {
+  unauthorized: () => json(401, { message: '401 Unauthorized' }),
+  forbidden: () => json(403, { message: '403 Forbidden' }),
+  projectNotFound: () => json(404, { message: '404 Project Not Found' }),
+  groupNotFound: () => json(404, { message: '404 Group Not Found' }),
+  notFound: (what?: string) => json(404, { message: what ? `404 ${what} Not Found` : '404 Not Found' }),
+  routeNotFound: () => json(404, { error: '404 Not Found' }),
+  methodNotAllowed: () => json(405, { error: '405 Not Allowed' }),
+  insufficientScope: (scope = 'api') => json(403, {
+    error: 'insufficient_scope',
+    error_description: 'The request requires higher privileges than provided by the access token.',
+    scope,
+  }),
+  missing: (param: string) => json(400, { error: `${param} is missing` }),
+  invalid: (param: string) => json(400, { error: `${param} is invalid` }),
+  revoked: () => json(401, { error: 'invalid_token', error_description: 'Token was revoked. You have to re-authorize from the user.' }),
+  expired: () => json(401, { error: 'invalid_token', error_description: 'Token has expired.' }),
+};

@@ -1,0 +1,218 @@
+/**
+ * The sandbox HTTP server (node:http): routes /api/graphql and /api/v4, adds
+ * latency, faults and rate limits on request, and counts what it served.
+ */
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import { lookupToken, presentedToken } from './auth';
+import { faultDecider, RateLimiter, seededRandom } from './faults';
+import { GraphqlEndpoint } from './graphql/endpoint';
+import { routeRest } from './rest/router';
+import type { RestRequest, RestResponse } from './rest/types';
+import { ScopeService } from './scope';
+import type { SeedFile } from './seed';
+import { loadSeed, SandboxState } from './state';
+import demoSeed from './demo-seed.json';
+
+export const INVALID_TOKEN_BODY = { errors: [{ message: 'Invalid token' }] };
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface SandboxOptions {
+  /** A seed (object or JSON text) or a ready state; default: the built-in demo org. */
+  readonly seed?: SeedFile | string | SandboxState;
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Delay added to every API response. */
+  readonly latencyMs?: number;
+  /** Share (0..1) of API requests that fail: half HTTP 500, half connection reset. */
+  readonly faultRate?: number;
+  /** Requests per minute per caller before HTTP 429. */
+  readonly rateLimit?: number;
+  /** Seed of the random source behind faults, for repeatable runs. */
+  readonly randomSeed?: number;
+  /** Clock, for tests. */
+  readonly now?: () => Date;
+}
+
+export interface SandboxStats {
+  httpRequests: number;
+  graphqlQueries: number;
+  restCalls: number;
+  mutations: number;
+  faults: number;
+  rateLimited: number;
+}
+
+export interface Sandbox {
+  readonly url: string;
+  readonly port: number;
+  /** The live state, for tests and tours; changes as requests mutate it. */
+  readonly state: SandboxState;
+  stats(): SandboxStats;
+  stop(): Promise<void>;
+}
+
+function resolveState(seed: SandboxOptions['seed'], now?: () => Date): SandboxState {
+  if (seed instanceof SandboxState) return seed;
+  return loadSeed(seed ?? demoSeed, now);
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.destroyed) return;
+  const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+  const type = typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json';
+  res.writeHead(status, { ...(body === undefined ? {} : { 'Content-Type': type }), 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Body parameters as Grape reads them: JSON or form-encoded. `undefined` when malformed. */
+function parseParams(text: string, contentType: string | undefined): Record<string, unknown> | undefined {
+  if (text.trim() === '') return {};
+  if (contentType?.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const state = resolveState(options.seed, options.now);
+  const scope = new ScopeService(state);
+  const graphql = new GraphqlEndpoint();
+  const stats: SandboxStats = { httpRequests: 0, graphqlQueries: 0, restCalls: 0, mutations: 0, faults: 0, rateLimited: 0 };
+  const random = seededRandom(options.randomSeed ?? Date.now());
+  const nextFault = faultDecider(options.faultRate ?? 0, random);
+  const limiter = options.rateLimit && options.rateLimit > 0 ? new RateLimiter(options.rateLimit) : null;
+  const latency = options.latencyMs ?? 0;
+  let baseUrl = '';
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const rawUrl = req.url ?? '/';
+    const qIndex = rawUrl.indexOf('?');
+    const rawPath = qIndex >= 0 ? rawUrl.slice(0, qIndex) : rawUrl;
+    const url = new URL(rawUrl, `http://${req.headers.host ?? new URL(baseUrl).host}`);
+    const method = (req.method ?? 'GET').toUpperCase();
+
+    if (rawPath.startsWith('/-/sandbox/')) {
+      if (rawPath === '/-/sandbox/stats' && method === 'GET') return send(res, 200, { ...stats });
+      if (rawPath === '/-/sandbox/health' && method === 'GET') return send(res, 200, { status: 'ok' });
+      return send(res, 404, { error: '404 Not Found' });
+    }
+    stats.httpRequests++;
+    const presented = presentedToken(req.headers, url.searchParams);
+    if (limiter) {
+      const decision = limiter.check(presented?.value ?? req.socket.remoteAddress ?? 'anonymous');
+      if (!decision.allowed) {
+        stats.rateLimited++;
+        return send(res, 429, 'Retry later\n', decision.headers);
+      }
+    }
+    if (latency > 0) await sleep(latency);
+    const fault = nextFault();
+    if (fault === 'reset') {
+      stats.faults++;
+      req.socket.destroy();
+      return undefined;
+    }
+    if (fault === 'error') {
+      stats.faults++;
+      return send(res, 500, { message: '500 Internal Server Error' });
+    }
+    const text = await readBody(req);
+    if (text === null) return send(res, 413, { message: '413 Request Entity Too Large' });
+
+    if (rawPath === '/api/graphql') {
+      if (method !== 'POST' && method !== 'GET') return send(res, 404, { error: '404 Not Found' });
+      if (presented && (presented.channel === 'job-token' || presented.channel === 'deploy-token')) return send(res, 401, INVALID_TOKEN_BODY);
+      const auth = lookupToken(state, presented);
+      if (auth.kind === 'invalid') return send(res, 401, INVALID_TOKEN_BODY);
+      if (auth.kind === 'valid' && (auth.token.type === 'job' || auth.token.type === 'deploy')) return send(res, 401, INVALID_TOKEN_BODY);
+      let body: unknown;
+      if (method === 'GET') {
+        body = { query: url.searchParams.get('query') ?? undefined, variables: url.searchParams.get('variables') ?? undefined, operationName: url.searchParams.get('operationName') ?? undefined };
+      } else {
+        try {
+          body = JSON.parse(text);
+        } catch (err) {
+          return send(res, 400, { errors: [{ message: `Invalid JSON body: ${(err as Error).message}` }] });
+        }
+      }
+      const result = await graphql.handle(body, {
+        state, scope, baseUrl,
+        principal: auth.kind === 'valid' ? auth.principal : { user: null, token: null, scopes: [] },
+        onOperation: (kind) => { if (kind === 'mutation') stats.mutations++; else stats.graphqlQueries++; },
+      });
+      return send(res, result.status, result.body);
+    }
+
+    if (rawPath === '/api/v4' || rawPath.startsWith('/api/v4/')) {
+      stats.restCalls++;
+      if (WRITE_METHODS.has(method)) stats.mutations++;
+      let segments: string[];
+      try {
+        segments = rawPath.slice('/api/v4/'.length).split('/').filter((s, i, a) => s !== '' || i < a.length - 1).map(decodeURIComponent);
+      } catch {
+        return send(res, 400, { message: '400 Bad request - the path is not valid URL encoding' });
+      }
+      const params = parseParams(text, req.headers['content-type']);
+      if (params === undefined) return send(res, 400, { message: '400 Bad request - the request body is not valid JSON' });
+      const restReq: RestRequest = {
+        method,
+        segments,
+        url,
+        params: { ...Object.fromEntries(url.searchParams), ...params },
+        auth: lookupToken(state, presented),
+      };
+      const out: RestResponse = routeRest({ state, scope, baseUrl }, restReq);
+      return send(res, out.status, method === 'HEAD' ? undefined : out.body, out.headers);
+    }
+    return send(res, 404, { error: '404 Not Found' });
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      send(res, 500, { message: '500 Internal Server Error', error: String((err as Error)?.message ?? err) });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://${options.host ?? '127.0.0.1'}:${port}`;
+
+  return {
+    url: baseUrl,
+    port,
+    state,
+    stats: () => ({ ...stats }),
+    stop: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
