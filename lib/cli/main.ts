@@ -4,6 +4,11 @@ import { helpPage } from './help';
 import type { CommandModule, CommandState } from './command';
 import { commandModules } from './commands';
 
+function packageVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../../package.json') as { version: string }).version;
+}
+
 /** Usage errors (unknown flag, missing argument) exit 1, like any other error: pipelines only need 0/1/2. */
 export const EXIT_USAGE = 1;
 
@@ -17,6 +22,7 @@ export function buildProgram(io: CliIO, state: CommandState, modules: readonly C
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     })
+    .version(packageVersion(), '-V, --version', 'print the tokenscope version')
     .exitOverride()
     .addHelpText('after', helpPage('tokenscope'));
   for (const m of modules) m.register(program, io, state);
