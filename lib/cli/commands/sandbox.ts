@@ -1,0 +1,134 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { CommandModule } from '../command';
+import { helpPage } from '../help';
+import type { CliIO } from '../io';
+import { describeSecret } from '../../gitlab/secrets';
+import { loadSeed, SandboxState, SeedError, startSandbox } from '../../sandbox';
+import type { Sandbox, SandboxOptions } from '../../sandbox';
+import demoSeed from '../../sandbox/demo-seed.json';
+
+interface SandboxFlags {
+  seed?: string;
+  port: string;
+  latencyMs?: string;
+  faultRate?: string;
+  rateLimit?: string;
+  randomSeed?: string;
+}
+
+export interface SandboxCommandDeps {
+  /** Resolves when the sandbox should stop; default: the first SIGINT or SIGTERM. */
+  readonly waitForStop?: (sandbox: Sandbox) => Promise<void>;
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
+class FlagError extends Error {}
+
+function numberFlag(name: string, raw: string | undefined, check: (n: number) => boolean, rule: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || !check(n)) throw new FlagError(`${name} must be ${rule} (got "${raw}")`);
+  return n;
+}
+
+function parseFlags(flags: SandboxFlags): Omit<SandboxOptions, 'seed'> {
+  return {
+    port: numberFlag('--port', flags.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number 0-65535 (0 = any free port)'),
+    latencyMs: numberFlag('--latency-ms', flags.latencyMs, (n) => n >= 0, 'a number of milliseconds >= 0'),
+    faultRate: numberFlag('--fault-rate', flags.faultRate, (n) => n >= 0 && n <= 1, 'a share between 0 and 1'),
+    rateLimit: numberFlag('--rate-limit', flags.rateLimit, (n) => Number.isInteger(n) && n > 0, 'a whole number of requests per minute > 0'),
+    randomSeed: numberFlag('--random-seed', flags.randomSeed, (n) => Number.isInteger(n), 'an integer'),
+  };
+}
+
+function readSeed(io: CliIO, file: string | undefined): { state: SandboxState; label: string } {
+  if (!file) return { state: loadSeed(demoSeed), label: 'built-in demo org (lib/sandbox/demo-seed.json)' };
+  const full = path.resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(full, 'utf8');
+  } catch (err) {
+    throw new FlagError(`cannot read seed ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    return { state: loadSeed(text), label: file };
+  } catch (err) {
+    if (err instanceof SeedError) throw new FlagError(`invalid seed ${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** What the sandbox serves, with tokens masked (their values are in the seed file). */
+export function describeSandbox(sandbox: Sandbox, seedLabel: string): string {
+  const s = sandbox.state;
+  const lines = [
+    `tokenscope sandbox listening on ${sandbox.url}`,
+    `seed: ${seedLabel}: ${s.users.size} users, ${s.groups.size} groups, ${s.projects.size} projects; instance ${s.instance.version}` +
+      `${s.instance.enforceAllowlist ? ', allowlist enforced for all projects' : ''}`,
+    'tokens (masked; the values are in the seed):',
+  ];
+  for (const t of s.tokens.values()) {
+    const who = t.type === 'project' || t.type === 'job' || t.type === 'deploy'
+      ? s.projects.get(t.projectId!)!.fullPath
+      : t.type === 'group' ? s.groups.get(t.groupId!)!.fullPath : '';
+    const user = t.type === 'personal' || t.type === 'oauth' || t.type === 'job' ? s.users.get(t.userId!)!.username : '';
+    const notes = [t.scopes.join(','), t.type === 'job' ? `job ${t.jobStatus}` : '', t.revoked ? 'revoked' : '', t.expiresAt ? `expires ${t.expiresAt}` : '']
+      .filter(Boolean).join(' ');
+    lines.push(`  ${t.type.padEnd(8)} ${[user, who].filter(Boolean).join(' @ ').padEnd(34)} ${describeSecret(t.value).padEnd(20)} ${notes}`.trimEnd());
+  }
+  lines.push(`GraphQL: ${sandbox.url}/api/graphql   REST: ${sandbox.url}/api/v4   stats: ${sandbox.url}/-/sandbox/stats`);
+  lines.push('Stop with Ctrl-C.');
+  return lines.join('\n') + '\n';
+}
+
+export function createSandboxCommand(deps: SandboxCommandDeps = {}): CommandModule {
+  return {
+    name: 'sandbox',
+    register(program, io, state) {
+      program
+        .command('sandbox')
+        .description('run a local stand-in for GitLab\'s job-token API (GraphQL + REST) for tests, benchmarks and trying tokenscope out')
+        .option('--seed <file>', 'JSON seed with users, groups, projects, allowlists and tokens (default: the built-in demo org)')
+        .option('--port <n>', 'port on 127.0.0.1; 0 = any free port', '0')
+        .option('--latency-ms <ms>', 'delay added to every API response')
+        .option('--fault-rate <share>', 'share (0..1) of API requests that fail: half HTTP 500, half connection reset')
+        .option('--rate-limit <n>', 'requests per minute per token before HTTP 429 with Retry-After')
+        .option('--random-seed <n>', 'seed of the fault sequence, for repeatable runs')
+        .addHelpText('after', helpPage('sandbox'))
+        .action(async (flags: SandboxFlags) => {
+          let sandbox: Sandbox;
+          let label: string;
+          try {
+            const options = parseFlags(flags);
+            const seed = readSeed(io, flags.seed);
+            label = seed.label;
+            sandbox = await startSandbox({ ...options, seed: seed.state });
+          } catch (err) {
+            io.stderr.write(`tokenscope sandbox: ${(err as Error).message}\n`);
+            state.exitCode = 1;
+            return;
+          }
+          io.stdout.write(describeSandbox(sandbox, label));
+          await (deps.waitForStop ?? waitForSignal)(sandbox);
+          const st = sandbox.stats();
+          await sandbox.stop();
+          io.stdout.write(`tokenscope sandbox stopped: ${st.httpRequests} HTTP requests (${st.graphqlQueries} GraphQL queries, ${st.restCalls} REST calls, ${st.mutations} mutations)\n`);
+          state.exitCode = 0;
+        });
+    },
+  };
+}
+
+export const sandboxCommand: CommandModule = createSandboxCommand();
