@@ -1,8 +1,7 @@
 import type { CommandModule } from '../command';
 import { planSummaryCommand } from './plan-summary';
 import { doctorCommand } from './doctor';
-import { driftModule } from './drift';
 import { sandboxCommand } from './sandbox';
 
 /** The registered subcommands, in the order `--help` lists them. */
-export const commandModules: readonly CommandModule[] = [planSummaryCommand, doctorCommand, driftModule, sandboxCommand];
+export const commandModules: readonly CommandModule[] = [planSummaryCommand, doctorCommand, sandboxCommand];
