@@ -1,0 +1,155 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command, Option } from 'commander';
+import type { CommandModule } from '../command';
+import type { CliIO } from '../io';
+import { helpPage } from '../help';
+import { ConfigError, resolveTarget, GitLabTarget } from '../../gitlab/config';
+import { GitLabHttp } from '../../gitlab/http';
+import { FatalReadError } from '../../live/engine';
+import { readLockFile, LockFileError } from '../../lockfile';
+import { preflightApiToken, PreflightError, refusedTokenMessage } from '../../doctor';
+import { describeSecret } from '../../gitlab/secrets';
+import {
+  applyBaseline, baselineFrom, BaselineError, DEFAULT_AUTH_LOG_DAYS, DeclaredReadError, exitCodeFor, EXIT_ERROR, FORMATS, Format,
+  parseShard, readBaseline, renderJson, renderJunit, renderMarkdown, renderText, runDrift, serializeBaseline, shardFromEnv,
+  ShardError, useColor, DriftReport, Baseline, Shard,
+} from '../../drift';
+import { progressBar } from '../../drift/progress';
+
+export const DEFAULT_BASELINE = 'tokenscope.baseline.json';
+
+export interface DriftCliOptions {
+  synthDir: string;
+  stack: string[];
+  url?: string;
+  tokenEnv?: string;
+  format: Format;
+  output?: string;
+  baseline?: string;
+  writeBaseline?: boolean;
+  authLog?: boolean;
+  authLogDays: string;
+  concurrency: string;
+  shard?: string;
+  progress: boolean;
+}
+
+/** Everything a drift run needs from the outside world; tests pass their own. */
+export interface DriftDeps {
+  readonly now?: Date;
+  readonly fetchImpl?: typeof fetch;
+}
+
+export function renderReport(report: DriftReport, format: Format, color: boolean): string {
+  switch (format) {
+    case 'json': return renderJson(report);
+    case 'markdown': return renderMarkdown(report);
+    case 'junit': return renderJunit(report);
+    default: return renderText(report, { color });
+  }
+}
+
+function positiveInt(value: string, flag: string, max = 1000): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n > max) {
+    throw new ConfigError(`${flag} "${value}" must be a whole number from 1 to ${max}`);
+  }
+  return n;
+}
+
+/** Runs `tokenscope drift` and returns its exit code. Never throws for expected failures. */
+export async function driftCommand(opts: DriftCliOptions, io: CliIO, deps: DriftDeps = {}): Promise<number> {
+  let target: GitLabTarget | undefined;
+  try {
+    target = resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv });
+    const concurrency = positiveInt(opts.concurrency, '--concurrency', 64);
+    const authLogDays = positiveInt(opts.authLogDays, '--auth-log-days', 3650);
+    const shard: Shard | undefined = opts.shard ? parseShard(opts.shard) : shardFromEnv(io.env);
+    const baselineFile = opts.baseline ? path.resolve(io.cwd, opts.baseline) : opts.writeBaseline ? path.resolve(io.cwd, DEFAULT_BASELINE) : undefined;
+    const baseline: Baseline | undefined = baselineFile && !opts.writeBaseline ? readBaseline(baselineFile) : undefined;
+    const synthDir = path.resolve(io.cwd, opts.synthDir);
+    const lock = readLockFile(io.cwd);
+
+    let preflightRequests = 0;
+    const baseFetch = deps.fetchImpl ?? fetch;
+    const countingFetch: typeof fetch = (input, init) => { preflightRequests++; return baseFetch(input, init); };
+    const pre = await preflightApiToken(target, { need: 'read_api', purpose: 'drift', fetchImpl: countingFetch, now: deps.now });
+    for (const w of pre.warnings) io.stderr.write(`tokenscope drift: warning: ${target.mask(w)}\n`);
+
+    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl });
+    const progress = progressBar(io.stderr, opts.progress);
+    let result;
+    try {
+      result = await runDrift({
+        synthDir, stacks: opts.stack, http, lock, authLog: opts.authLog, authLogDays, now: deps.now, concurrency, shard, baseline,
+        onProgress: (d, t) => progress.update(d, t), priorRequests: preflightRequests,
+      });
+    } finally {
+      progress.end();
+    }
+    let report = result.report;
+    if (opts.writeBaseline && baselineFile) {
+      const b = baselineFrom(report);
+      fs.writeFileSync(baselineFile, serializeBaseline(b));
+      io.stderr.write(`tokenscope drift: wrote ${b.accepted.length} accepted finding(s) to ${path.relative(io.cwd, baselineFile) || baselineFile}\n`);
+      report = applyBaseline(report, b);
+    }
+    const code = exitCodeFor(report);
+    if (opts.output) {
+      const file = path.resolve(io.cwd, opts.output);
+      fs.writeFileSync(file, target.mask(renderReport(report, opts.format, false)));
+      const s = report.summary;
+      io.stdout.write(`tokenscope drift: ${s.projects} projects, ${s.inSync} in sync, ${s.drifted} drifted, ${s.unreadable} unreadable; ${opts.format} report in ${opts.output}\n`);
+    } else {
+      io.stdout.write(target.mask(renderReport(report, opts.format, opts.format === 'text' && useColor(io.stdout.isTTY, io.env))));
+    }
+    return code;
+  } catch (err) {
+    const mask = target?.mask ?? ((s: string) => s);
+    let msg: string;
+    if (err instanceof FatalReadError && err.status === 401 && target) {
+      msg = refusedTokenMessage('drift', 'read_api', target.tokenSource ?? 'GITLAB_TOKEN', target.token ? describeSecret(target.token) : 'no token');
+    } else if (
+      err instanceof PreflightError || err instanceof FatalReadError || err instanceof ConfigError || err instanceof DeclaredReadError ||
+      err instanceof LockFileError || err instanceof BaselineError || err instanceof ShardError
+    ) {
+      msg = err.message;
+    } else {
+      msg = `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    io.stderr.write(`tokenscope drift: ${mask(msg)}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+export function addDriftOptions(cmd: Command): Command {
+  return cmd
+    .option('--synth-dir <dir>', 'synthesized app (cdktf.out)', 'cdktf.out')
+    .option('--stack <name>', 'only this stack (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--url <url>', 'GitLab instance (default: GITLAB_URL, GITLAB_BASE_URL, CI_SERVER_URL)')
+    .option('--token-env <name>', 'environment variable holding the token (default GITLAB_TOKEN)')
+    .addOption(new Option('--format <format>', 'report format').choices([...FORMATS]).default('text'))
+    .option('--output <file>', 'write the report to FILE instead of stdout')
+    .option('--baseline <file>', 'accept the findings listed in FILE; only new drift fails the run')
+    .option('--write-baseline', `write every current finding to the baseline file (--baseline FILE, default ${DEFAULT_BASELINE})`)
+    .option('--auth-log', 'report projects in the authentication log that the declaration does not allow')
+    .option('--auth-log-days <n>', 'what "recently" means for --auth-log, in days', String(DEFAULT_AUTH_LOG_DAYS))
+    .option('--concurrency <n>', 'parallel HTTP requests', '4')
+    .option('--shard <i/n>', 'check only shard I of N (default: CI_NODE_INDEX/CI_NODE_TOTAL)')
+    .option('--no-progress', 'no progress bar on stderr');
+}
+
+export const driftModule: CommandModule = {
+  name: 'drift',
+  register(program: Command, io: CliIO, state) {
+    const cmd = program
+      .command('drift')
+      .description('Compare the declared job-token scopes (synth output) with live GitLab, project by project. Exit 0 in sync, 2 drift, 1 error.');
+    addDriftOptions(cmd)
+      .addHelpText('after', helpPage('drift'))
+      .action(async (opts: DriftCliOptions) => {
+        state.exitCode = await driftCommand(opts, io);
+      });
+  },
+};

@@ -1,0 +1,100 @@
+import * as path from 'path';
+import { Command } from 'commander';
+import type { CommandModule } from '../command';
+import type { CliIO } from '../io';
+import { helpPage } from '../help';
+import { ConfigError, GitLabTarget, resolveTarget } from '../../gitlab/config';
+import { GitLabHttp } from '../../gitlab/http';
+import { describeSecret } from '../../gitlab/secrets';
+import { FatalReadError } from '../../live/engine';
+import { LOCK_FILE_NAME, LockFileError, parseLockFile, writeLockFile } from '../../lockfile';
+import { preflightApiToken, PreflightError, refusedTokenMessage } from '../../doctor';
+import { DeclaredReadError, readDeclared } from '../../drift/declared';
+import { collectPaths, resolveLock } from '../../resolve';
+import * as fs from 'fs';
+
+export interface ResolveCliOptions {
+  synthDir: string;
+  stack: string[];
+  url?: string;
+  tokenEnv?: string;
+  output: string;
+  concurrency: string;
+}
+
+/** `tokenscope resolve`: writes the lock file; exit 0 written, 1 any path unknown or any error (nothing written). */
+export async function resolveCommand(opts: ResolveCliOptions, io: CliIO, deps: { fetchImpl?: typeof fetch } = {}): Promise<number> {
+  let target: GitLabTarget | undefined;
+  try {
+    target = resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv });
+    const concurrency = Number(opts.concurrency);
+    if (!/^\d+$/.test(opts.concurrency) || concurrency < 1 || concurrency > 64) {
+      throw new ConfigError(`--concurrency "${opts.concurrency}" must be a whole number from 1 to 64`);
+    }
+    const declared = readDeclared(path.resolve(io.cwd, opts.synthDir), opts.stack);
+    const app = collectPaths(declared);
+    const outFile = path.resolve(io.cwd, opts.output);
+    const previous = fs.existsSync(outFile) ? parseLockFile(fs.readFileSync(outFile, 'utf8'), opts.output) : undefined;
+    await preflightApiToken(target, { need: 'read_api', purpose: 'resolve', role: 'at least Guest on the projects and groups', fetchImpl: deps.fetchImpl });
+    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl });
+    const result = await resolveLock(http, app, previous, { concurrency, gitlabUrl: target.baseUrl });
+    if (result.errors.length > 0) {
+      io.stderr.write(`tokenscope resolve: GitLab did not answer every lookup: ${target.mask(result.errors[0])}; nothing written\n`);
+      return 1;
+    }
+    const missingCount = result.missing.projects.length + result.missing.groups.length;
+    if (missingCount > 0) {
+      const lines = [
+        ...result.missing.projects.map((p) => `  project ${p}`),
+        ...result.missing.groups.map((g) => `  group   ${g}`),
+      ];
+      io.stderr.write(
+        `tokenscope resolve: GitLab at ${target.baseUrl} does not know ${missingCount} path${missingCount === 1 ? '' : 's'} the app names ` +
+          `(misspelt, moved, or not visible to the token); nothing written:\n${lines.join('\n')}\n`,
+      );
+      return 1;
+    }
+    for (const p of result.dropped.projects) io.stderr.write(`tokenscope resolve: dropped project ${p} (in the old lock file, unknown to GitLab now)\n`);
+    for (const g of result.dropped.groups) io.stderr.write(`tokenscope resolve: dropped group ${g} (in the old lock file, unknown to GitLab now)\n`);
+    writeLockFile(path.dirname(outFile), result.lock, path.basename(outFile));
+    const np = Object.keys(result.lock.projects).length;
+    const ng = Object.keys(result.lock.groups).length;
+    io.stdout.write(
+      `tokenscope resolve: wrote ${path.relative(io.cwd, outFile) || outFile}: ${np} project${np === 1 ? '' : 's'}, ${ng} group${ng === 1 ? '' : 's'} ` +
+        `(${http.requestCount} HTTP request${http.requestCount === 1 ? '' : 's'})\n`,
+    );
+    return 0;
+  } catch (err) {
+    const mask = target?.mask ?? ((s: string) => s);
+    let msg: string;
+    if (err instanceof FatalReadError && err.status === 401 && target) {
+      msg = refusedTokenMessage('resolve', 'read_api', target.tokenSource ?? 'GITLAB_TOKEN', target.token ? describeSecret(target.token) : 'no token',
+        'at least Guest on the projects and groups');
+    } else if (err instanceof PreflightError || err instanceof FatalReadError || err instanceof ConfigError || err instanceof DeclaredReadError || err instanceof LockFileError) {
+      msg = err.message;
+    } else {
+      msg = `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    io.stderr.write(`tokenscope resolve: ${mask(msg)}\n`);
+    return 1;
+  }
+}
+
+export const resolveModule: CommandModule = {
+  name: 'resolve',
+  register(program: Command, io: CliIO, state) {
+    program
+      .command('resolve')
+      .description(`Resolve every project and group path the app names to its id and write ${LOCK_FILE_NAME}; synth then emits literal ids and no data sources.`)
+      .option('--synth-dir <dir>', 'synthesized app (cdktf.out)', 'cdktf.out')
+      .option('--stack <name>', 'only this stack (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+      .option('--url <url>', 'GitLab instance (default: GITLAB_URL, GITLAB_BASE_URL, CI_SERVER_URL)')
+      .option('--token-env <name>', 'environment variable holding the token (default GITLAB_TOKEN)')
+      .option('--output <file>', 'lock file to write', LOCK_FILE_NAME)
+      .option('--concurrency <n>', 'parallel HTTP requests', '4')
+      .addHelpText('after', helpPage('resolve'))
+      .action(async (opts: ResolveCliOptions) => {
+        state.exitCode = await resolveCommand(opts, io);
+      });
+  },
+};

@@ -1,0 +1,1 @@
+export { collectPaths, resolveLock, AppPaths, ResolveResult } from './resolve';
