@@ -1,7 +1,9 @@
 import type { CommandModule } from '../command';
 import { planSummaryCommand } from './plan-summary';
 import { doctorCommand } from './doctor';
+import { driftModule } from './drift';
+import { resolveModule } from './resolve';
 import { sandboxCommand } from './sandbox';
 
 /** The registered subcommands, in the order `--help` lists them. */
-export const commandModules: readonly CommandModule[] = [planSummaryCommand, doctorCommand, sandboxCommand];
+export const commandModules: readonly CommandModule[] = [planSummaryCommand, doctorCommand, driftModule, resolveModule, sandboxCommand];
