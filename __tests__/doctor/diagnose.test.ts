@@ -150,7 +150,9 @@ describe('diagnoseToken: access tokens', () => {
     const { report, requests } = await run({ token: T.legacy });
     expect(report.tokenType).toBe('personal_access_token');
     expect(requests.map((r) => r.path)).toEqual(['/api/v4/job', '/api/v4/personal_access_tokens/self', '/api/v4/user', '/api/v4/version']);
-    expect(byId(report, 'token.live').message).toBe('GitLab knows this token, but it is not a CI job token (GET /api/v4/job: 404 Job Not Found)');
+    expect(byId(report, 'token.live')).toMatchObject({ status: 'skip', message: 'not a live CI job token (GET /api/v4/job: 401)' });
+    expect(requests[0].headers['job-token']).toBe(T.legacy);
+    expect(requests[1].headers.authorization).toBe(`Bearer ${T.legacy}`);
   });
 
   it('garbage: refused as every kind, exit 1', async () => {
@@ -192,6 +194,18 @@ describe('diagnoseToken: CI job tokens', () => {
     });
     expect(report.valid).toBe(false);
     expect(exitCode).toBe(1);
+  });
+
+  it('a glcbt- token GitLab calls no job (404 Job Not Found) is probed as an access token', async () => {
+    const handler = fakeGitLabHandler({ [T.job]: { kind: 'personal', username: 'ops', scopes: ['api'] } }, NOW);
+    const fake = fakeFetch((req) => (req.path === '/api/v4/job' ? { status: 404, body: '{"message":"404 Job Not Found"}', headers: { 'content-type': 'application/json' } } : handler(req)));
+    const { report } = await diagnoseToken({ token: T.job, url: URL_, now: NOW, fetchImpl: fake.fetchImpl, retry: NO_RETRY });
+    expect(byId(report, 'token.live')).toMatchObject({
+      status: 'warn',
+      message: 'GitLab knows this token, but it is not a CI job token (GET /api/v4/job: 404 Job Not Found)',
+    });
+    expect(report.tokenType).toBe('personal_access_token');
+    expect(byId(report, 'token.owner').message).toBe('this is a personal access token of user ops');
   });
 
   it('an expired JWT job token fails offline, and says which job', async () => {

@@ -80,8 +80,9 @@ export function fakeGitLabHandler(tokens: Record<string, FakeToken>, now = new D
     const accessOk = t && t.kind !== 'job' && t.kind !== 'deploy' && via !== 'job' && !t.revoked && !expired(t, now);
 
     if (path === '/api/v4/job') {
-      if (via !== 'job' || !t) return unauthorized;
-      if (t.kind !== 'job') return t.kind === 'deploy' || t.revoked || expired(t, now) ? unauthorized : json(404, { message: '404 Job Not Found' });
+      // As GitLab: an access token in PRIVATE-TOKEN/Bearer is valid but no job (404); any non-job token in JOB-TOKEN is 401.
+      if (via !== 'job') return accessOk ? json(404, { message: '404 Job Not Found' }) : unauthorized;
+      if (!t || t.kind !== 'job') return unauthorized;
       if (t.jobStatus !== 'running') return unauthorized;
       const pid = KNOWN_PROJECTS[t.project ?? ''] ?? 1;
       return json(200, {

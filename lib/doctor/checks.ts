@@ -10,9 +10,9 @@ export function describeOwner(tokenType: TokenType, id: Identity): string {
   const label = TOKEN_TYPE_LABEL[tokenType];
   switch (tokenType) {
     case 'project_access_token':
-      return `${label} of project ${id.project?.path ?? (id.project?.id !== undefined ? `#${id.project.id}` : '?')}${id.username ? ` (bot user ${id.username})` : ''}`;
+      return `${label} of project ${id.project?.path ?? (id.project?.id !== undefined ? `id ${id.project.id}` : '?')}${id.username ? ` (bot user ${id.username})` : ''}`;
     case 'group_access_token':
-      return `${label} of group ${id.group?.path ?? (id.group?.id !== undefined ? `#${id.group.id}` : '?')}${id.username ? ` (bot user ${id.username})` : ''}`;
+      return `${label} of group ${id.group?.path ?? (id.group?.id !== undefined ? `id ${id.group.id}` : '?')}${id.username ? ` (bot user ${id.username})` : ''}`;
     case 'ci_job_token': {
       const bits: string[] = [];
       if (id.job?.id !== undefined) bits.push(`job ${id.job.id}`);

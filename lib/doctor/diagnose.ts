@@ -113,8 +113,9 @@ export async function diagnoseToken(input: DoctorInput): Promise<Diagnosis> {
   return finish(input, { tokenType, checks, identity, valid, online: probed, verified: outcome?.verified ?? false, verdict, url: baseUrl }, secretMask);
 }
 
+/** Starts a sentence; a leading path (`acme/web ...`) keeps its case. */
 function capital(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
+  return /^[^\s]*\//.test(s) ? s : s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function typeCheck(cls: TokenClassification, shown: string): Check {
