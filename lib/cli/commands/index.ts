@@ -3,7 +3,8 @@ import { planSummaryCommand } from './plan-summary';
 import { doctorCommand } from './doctor';
 import { driftModule } from './drift';
 import { resolveModule } from './resolve';
+import { demoModule } from './demo';
 import { sandboxCommand } from './sandbox';
 
 /** The registered subcommands, in the order `--help` lists them. */
-export const commandModules: readonly CommandModule[] = [planSummaryCommand, doctorCommand, driftModule, resolveModule, sandboxCommand];
+export const commandModules: readonly CommandModule[] = [planSummaryCommand, doctorCommand, driftModule, resolveModule, demoModule, sandboxCommand];
