@@ -1,0 +1,222 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseTemplate, resolveJob, scriptLines, validateConfig } from './gitlab-ci-rules';
+import { FIXTURES } from './helpers';
+
+const TEMPLATES = path.join(__dirname, '..', '..', 'templates');
+const templateFiles = fs.readdirSync(TEMPLATES).filter((f) => /\.ya?ml$/.test(f));
+const read = (f: string) => fs.readFileSync(path.join(TEMPLATES, f), 'utf8');
+const main = () => parseTemplate(read('tokenscope.gitlab-ci.yml'));
+
+describe('every template passes the GitLab CI keyword rules', () => {
+  it('there is at least the main template', () => {
+    expect(templateFiles).toContain('tokenscope.gitlab-ci.yml');
+  });
+
+  it.each(templateFiles)('%s', (file) => {
+    expect(validateConfig(parseTemplate(read(file)))).toEqual([]);
+  });
+
+  it.each([[1], [8], [200]])('drift_shards input %p is accepted', (n) => {
+    const parsed = parseTemplate(read('tokenscope.gitlab-ci.yml'), { drift_shards: n });
+    expect(validateConfig(parsed)).toEqual([]);
+    expect((parsed.config['tokenscope-drift'] as { parallel: number }).parallel).toBe(n);
+  });
+
+  it.each([[0], [201]])('drift_shards input %p is refused by the parallel rule', (n) => {
+    expect(validateConfig(parseTemplate(read('tokenscope.gitlab-ci.yml'), { drift_shards: n })))
+      .toEqual([`tokenscope-drift.parallel: must be an integer from 1 to 200, got ${n}`]);
+  });
+});
+
+describe('the validator catches what GitLab refuses', () => {
+  const check = (yaml: string) => validateConfig(parseTemplate(yaml));
+  it.each([
+    ['an unknown job keyword', 'a:\n  script: x\n  retries: 2\n', 'a: unknown keyword retries'],
+    ['a job without script', 'a:\n  stage: test\n', 'a: needs script, run or trigger'],
+    ['parallel out of range', 'a:\n  script: x\n  parallel: 0\n', 'a.parallel: must be an integer from 1 to 200, got 0'],
+    ['parallel not a number', 'a:\n  script: x\n  parallel: "4"\n', 'a.parallel: must be an integer from 1 to 200, got "4"'],
+    ['needs a missing job', 'a:\n  script: x\n  needs: [b]\n', 'a.needs: job b does not exist'],
+    ['needs a hidden job', '.b:\n  script: x\na:\n  script: x\n  needs: [.b]\n', 'a.needs: job .b does not exist'],
+    ['a bad when', 'a:\n  script: x\n  when: later\n', 'a.when: later is not one of on_success, on_failure, never, always, manual, delayed'],
+    ['an unknown rules key', 'a:\n  script: x\n  rules:\n    - if: $X\n      unless: $Y\n', 'a.rules[0]: unknown key unless'],
+    ['a bad rules when', 'a:\n  script: x\n  rules:\n    - when: sometimes\n', 'a.rules[0].when: sometimes is not allowed'],
+    ['rules with only', 'a:\n  script: x\n  only: [main]\n  rules:\n    - when: always\n', 'a: rules cannot be used with only/except'],
+    ['a resource_group that is not a string', 'a:\n  script: x\n  resource_group: [x]\n', 'a.resource_group: must be a non-empty string'],
+    ['an unknown report', 'a:\n  script: x\n  artifacts:\n    reports:\n      tfplan: x.json\n', 'a.artifacts.reports: unknown report type tfplan'],
+    ['a report that is not a path', 'a:\n  script: x\n  artifacts:\n    reports:\n      junit: {path: x}\n', 'a.artifacts.reports.junit: must be a path or a list of paths'],
+    ['a bad artifacts when', 'a:\n  script: x\n  artifacts:\n    when: never\n', 'a.artifacts.when: never is not one of on_success, on_failure, always'],
+    ['an unknown stage', 'a:\n  script: x\n  stage: lint\n', 'a.stage: lint is not a stage (.pre, build, test, deploy, .post)'],
+    ['extends of a missing job', 'a:\n  extends: .nope\n  script: x\n', 'a: extends: .nope does not exist'],
+  ])('%s', (_what, yaml, error) => {
+    expect(check(yaml)).toContain(error);
+  });
+});
+
+describe('what the jobs do', () => {
+  const cfg = main().config;
+  const job = (name: string) => resolveJob(cfg, name);
+  const script = (name: string) => scriptLines(job(name)).join('\n');
+
+  it('offers hidden .tokenscope-* base jobs to extend', () => {
+    expect(Object.keys(cfg).filter((k) => k.startsWith('.tokenscope-')).sort())
+      .toEqual(['.tokenscope-base', '.tokenscope-deploy', '.tokenscope-drift', '.tokenscope-plan', '.tokenscope-synth', '.tokenscope-terraform']);
+    for (const name of ['tokenscope-synth', 'tokenscope-plan', 'tokenscope-deploy', 'tokenscope-drift']) {
+      expect(job(name).image).toBe('$TOKENSCOPE_IMAGE');
+      expect(job(name).only).toBeUndefined();
+      expect(Array.isArray(job(name).rules)).toBe(true);
+    }
+  });
+
+  it('plan: merge requests only, after synth, terraform plan -detailed-exitcode, show -json, plan-summary, widget report', () => {
+    const plan = job('tokenscope-plan');
+    expect(plan.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
+    expect(plan.needs).toEqual([{ job: 'tokenscope-synth', artifacts: true }]);
+    const s = script('tokenscope-plan');
+    expect(s).toContain('plan -input=false -lock=false -no-color -detailed-exitcode -out=plan.tfplan');
+    expect(s).toContain('show -json plan.tfplan');
+    expect(s).toContain('plan-summary $plans --output tokenscope-plan.md --gitlab-report tokenscope-plan-report.json');
+    expect(s).not.toContain('cdktf diff');
+    expect((plan.artifacts as { reports: unknown }).reports).toEqual({ terraform: 'tokenscope-plan-report.json' });
+    // Plan JSON carries other resources' sensitive values in clear text: never an artifact.
+    expect(JSON.stringify(plan.artifacts)).not.toContain('plan.json');
+  });
+
+  it('deploy: default branch, manual, one resource group, cdktf deploy per stack', () => {
+    const deploy = job('tokenscope-deploy');
+    expect(deploy.rules).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE != "schedule"', when: 'manual' }]);
+    expect(deploy.resource_group).toBe('tokenscope-deploy');
+    expect(deploy.interruptible).toBe(false);
+    expect(script('tokenscope-deploy')).toContain('cdktf deploy "$stack" --auto-approve --skip-synth');
+  });
+
+  it('drift: schedules, parallel shards, JUnit report and JSON kept always', () => {
+    const drift = job('tokenscope-drift');
+    expect(drift.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "schedule" && $TOKENSCOPE_DRIFT != "false"' }]);
+    expect(drift.parallel).toBe(4);
+    expect(drift.artifacts).toMatchObject({ when: 'always', reports: { junit: 'drift-*.xml' } });
+    expect((drift.artifacts as { paths: string[] }).paths).toEqual(['drift-*.json', 'drift-*.xml']);
+    expect(script('tokenscope-drift')).toContain('drift --synth-dir "$TOKENSCOPE_SYNTH_DIR" --format junit --output "drift-$shard.xml"');
+  });
+
+  it('synth runs for every pipeline that needs it', () => {
+    expect((job('tokenscope-synth').rules as Array<{ if: string }>).map((r) => r.if)).toEqual([
+      '$CI_PIPELINE_SOURCE == "merge_request_event"',
+      '$CI_PIPELINE_SOURCE == "schedule" && $TOKENSCOPE_DRIFT != "false"',
+      '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE != "schedule"',
+    ]);
+    expect((job('tokenscope-synth').artifacts as { paths: string[] }).paths).toEqual(['$TOKENSCOPE_SYNTH_DIR/']);
+  });
+
+  it('no token or secret is written into the template', () => {
+    expect(read('tokenscope.gitlab-ci.yml')).not.toMatch(/glpat-|GITLAB_TOKEN:\s*\S/);
+  });
+});
+
+/**
+ * Runs a job's script the way a shell runner does (bash, `set -eo pipefail`),
+ * with fakes for terraform, npx and the drift command on PATH.
+ */
+describe('the job scripts, run in bash', () => {
+  const cfg = main().config;
+  let tmp: string;
+  let bin: string;
+  const REPO = path.join(__dirname, '..', '..');
+
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ci-script-'));
+    bin = path.join(tmp, 'bin');
+    fs.mkdirSync(bin);
+    for (const s of ['acme', 'platform']) fs.mkdirSync(path.join(tmp, 'cdktf.out', 'stacks', s), { recursive: true });
+    // terraform: `plan` exits with FAKE_PLAN_RC_<stack>; `show -json` prints a fixture plan.
+    writeExe('terraform', `#!/bin/bash
+dir="\${1#-chdir=}"; stack=$(basename "$dir"); shift
+echo "terraform $* ($stack)" >> "${tmp}/calls"
+case "$1" in
+  plan) var="FAKE_PLAN_RC_$stack"; exit "\${!var:-0}";;
+  show) cat "${FIXTURES}/$stack.plan.json" 2>/dev/null || cat "${FIXTURES}/stacks/platform/plan.json";;
+esac`);
+    writeExe('npx', `#!/bin/bash
+echo "npx $*" >> "${tmp}/calls"
+[ "$4" = "$FAKE_DEPLOY_FAIL" ] && exit 1
+exit 0`);
+    writeExe('fake-drift', `#!/bin/bash
+echo "drift $*" >> "${tmp}/calls"
+out=""; prev=""
+for a in "$@"; do [ "$prev" = "--output" ] && out="$a"; prev="$a"; done
+echo "report" > "$out"
+exit "\${FAKE_DRIFT_RC:-0}"`);
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  function writeExe(name: string, text: string) {
+    fs.writeFileSync(path.join(bin, name), text + '\n', { mode: 0o755 });
+  }
+
+  function runJob(name: string, env: Record<string, string>) {
+    const lines = scriptLines(resolveJob(cfg, name));
+    const res = spawnSync('bash', ['--norc', '--noprofile', '-c', `set -eo pipefail\n${lines.join('\n')}`], {
+      cwd: tmp,
+      env: {
+        PATH: `${bin}:${process.env.PATH}`, HOME: tmp,
+        TOKENSCOPE_SYNTH_DIR: 'cdktf.out', TOKENSCOPE_STACKS: '', TOKENSCOPE_MR_NOTE: 'false',
+        TOKENSCOPE_PLAN_SUMMARY_ARGS: '', TOKENSCOPE_DRIFT_ARGS: '',
+        TOKENSCOPE_CMD: `node ${path.join(REPO, 'bin', 'tokenscope.js')}`,
+        ...env,
+      },
+      encoding: 'utf8',
+    });
+    const calls = fs.existsSync(path.join(tmp, 'calls')) ? fs.readFileSync(path.join(tmp, 'calls'), 'utf8').trim().split('\n') : [];
+    return { code: res.status, out: res.stdout, err: res.stderr, calls };
+  }
+
+  it('plan: exit 2 (changes) is a success; the summary and widget report are written', () => {
+    const r = runJob('tokenscope-plan', { FAKE_PLAN_RC_acme: '2', FAKE_PLAN_RC_platform: '0' });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.calls.filter((c) => c.startsWith('terraform plan'))).toHaveLength(2);
+    expect(fs.readFileSync(path.join(tmp, 'tokenscope-plan-report.json'), 'utf8')).toBe('{"create":5,"update":6,"delete":4}\n');
+    expect(fs.readFileSync(path.join(tmp, 'tokenscope-plan.md'), 'utf8')).toContain('#### Stack `acme`');
+    expect(r.out).toContain('#### Stack `platform`');
+  });
+
+  it('plan: exit 1 (error) fails the job and stops before the summary', () => {
+    const r = runJob('tokenscope-plan', { FAKE_PLAN_RC_acme: '1' });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('terraform plan failed for stack acme (exit 1)');
+    expect(fs.existsSync(path.join(tmp, 'tokenscope-plan.md'))).toBe(false);
+  });
+
+  it('plan: TOKENSCOPE_STACKS picks stacks', () => {
+    const r = runJob('tokenscope-plan', { TOKENSCOPE_STACKS: 'platform' });
+    expect(r.code).toBe(0);
+    expect(r.calls.filter((c) => c.startsWith('terraform plan'))).toEqual(['terraform plan -input=false -lock=false -no-color -detailed-exitcode -out=plan.tfplan (platform)']);
+  });
+
+  it('deploy: cdktf deploy once per stack, stopping at the first failure', () => {
+    expect(runJob('tokenscope-deploy', {}).calls).toEqual([
+      'npx --no-install cdktf deploy acme --auto-approve --skip-synth --output cdktf.out',
+      'npx --no-install cdktf deploy platform --auto-approve --skip-synth --output cdktf.out',
+    ]);
+    fs.rmSync(path.join(tmp, 'calls'));
+    const r = runJob('tokenscope-deploy', { FAKE_DEPLOY_FAIL: 'acme' });
+    expect(r.code).toBe(1);
+    expect(r.calls).toHaveLength(1);
+  });
+
+  it.each([['0', 0], ['2', 2], ['1', 1]])('drift: exit %s fails the job with %p, and both reports are kept', (rc, want) => {
+    const r = runJob('tokenscope-drift', { TOKENSCOPE_CMD: 'fake-drift', FAKE_DRIFT_RC: rc, CI_NODE_INDEX: '3', CI_NODE_TOTAL: '4' });
+    expect(r.code).toBe(want);
+    expect(r.calls).toEqual([
+      'drift drift --synth-dir cdktf.out --format json --output drift-3.json',
+      'drift drift --synth-dir cdktf.out --format junit --output drift-3.xml',
+    ]);
+    expect(fs.existsSync(path.join(tmp, 'drift-3.json')) && fs.existsSync(path.join(tmp, 'drift-3.xml'))).toBe(true);
+  });
+
+  it('bash is available for these tests', () => {
+    expect(execFileSync('bash', ['-c', 'echo ok'], { encoding: 'utf8' })).toBe('ok\n');
+  });
+});
