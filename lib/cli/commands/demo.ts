@@ -2,14 +2,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Command, Option } from 'commander';
-import { App } from 'cdktf';
 import type { CommandModule } from '../command';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { startSandbox } from '../../sandbox';
 import { FORMATS, Format } from '../../drift/report';
 import { driftCommand } from './drift';
-import { buildAcme } from '../../../main';
 
 /** The demo org's read-only ops token (a fake, only the sandbox knows it): read_api, Maintainer on acme. */
 export const DEMO_TOKEN = 'glpat-sandbox-ops-readonly-00000000002';
@@ -40,6 +38,9 @@ export async function demoCommand(opts: DemoOptions, io: CliIO): Promise<number>
     ...(opts.randomSeed !== undefined ? { randomSeed: Number(opts.randomSeed) } : {}),
   });
   try {
+    // Loaded here, not at the top: cdktf and the provider bindings are heavy and only the demo synthesizes.
+    const { App } = await import('cdktf');
+    const { buildAcme } = await import('../../../main');
     const app = new App({ outdir });
     buildAcme(app, { lockFile: false });
     app.synth();
