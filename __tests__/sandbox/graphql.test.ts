@@ -1,0 +1,251 @@
+import { startSandbox } from '../../lib/sandbox';
+import type { Sandbox } from '../../lib/sandbox';
+import { gql, gqlRaw, NOT_AVAILABLE, startTestSandbox, TOK } from './helpers';
+
+let sb: Sandbox;
+beforeEach(async () => { sb = await startTestSandbox(); });
+afterEach(async () => { await sb.stop(); });
+
+const SCOPE = `query($p: ID!) { project(fullPath: $p) {
+  id fullPath name path webUrl visibility
+  ciCdSettings { inboundJobTokenScopeEnabled jobTokenScopeEnabled pushRepositoryForJobTokenAllowed }
+  ciJobTokenScope {
+    inboundAllowlistCount groupsAllowlistCount inboundAllowlistAutopopulatedIds groupAllowlistAutopopulatedIds
+    inboundAllowlist { nodes { id fullPath name path webUrl avatarUrl } }
+    groupsAllowlist { nodes { id fullPath } }
+  }
+} }`;
+
+describe('GraphQL reads', () => {
+  it('serves the project with the project itself in inboundAllowlist and its count', async () => {
+    const r = await gql(sb, SCOPE, { p: 'acme/web' });
+    expect(r.status).toBe(200);
+    expect(r.body.errors).toBeUndefined();
+    const p = r.body.data.project;
+    expect(p).toMatchObject({ id: 'gid://gitlab/Project/12', fullPath: 'acme/web', name: 'Web', path: 'web', webUrl: `${sb.url}/acme/web`, visibility: 'private' });
+    expect(p.ciCdSettings).toEqual({ inboundJobTokenScopeEnabled: true, jobTokenScopeEnabled: false, pushRepositoryForJobTokenAllowed: false });
+    expect(p.ciJobTokenScope.inboundAllowlist.nodes.map((n: { fullPath: string }) => n.fullPath)).toEqual(['acme/web', 'acme/api']);
+    expect(p.ciJobTokenScope.inboundAllowlistCount).toBe(2);
+    expect(p.ciJobTokenScope.groupsAllowlist.nodes).toEqual([{ id: 'gid://gitlab/Group/11', fullPath: 'acme/tools' }]);
+    expect(p.ciJobTokenScope.groupsAllowlistCount).toBe(1);
+    expect(p.ciJobTokenScope.inboundAllowlistAutopopulatedIds).toEqual(['gid://gitlab/Project/13']);
+    expect(p.ciJobTokenScope.groupAllowlistAutopopulatedIds).toEqual([]);
+  });
+
+  it('serves ciJobTokenScopeAllowlist without the project itself, with fine-grained permissions', async () => {
+    const r = await gql(sb, `{ project(fullPath: "acme/fine") { ciJobTokenScopeAllowlist {
+      projectsAllowlist { count nodes { direction defaultPermissions jobTokenPolicies autopopulated createdAt
+        sourceProject { fullPath } target { ... on CiJobTokenAccessibleProject { fullPath } } } }
+      groupsAllowlist { count nodes { target { __typename } } } } } }`);
+    expect(r.body.data.project.ciJobTokenScopeAllowlist).toEqual({
+      projectsAllowlist: { count: 1, nodes: [{ direction: 'inbound', defaultPermissions: false, jobTokenPolicies: ['READ_JOBS'], autopopulated: false,
+        createdAt: expect.any(String), sourceProject: { fullPath: 'acme/fine' }, target: { fullPath: 'acme/api' } }] },
+      groupsAllowlist: { count: 0, nodes: [] },
+    });
+  });
+
+  it('serves the authentication log', async () => {
+    const r = await gql(sb, '{ project(fullPath: "acme/web") { ciJobTokenAuthLogs { count nodes { originProject { fullPath } lastAuthorizedAt } } } }');
+    expect(r.body.data.project.ciJobTokenAuthLogs).toEqual({ count: 1, nodes: [{ originProject: { fullPath: 'acme/api' }, lastAuthorizedAt: '2026-11-20T10:00:00.000Z' }] });
+  });
+
+  it('returns null plus GitLab\'s error entry for Maintainer-only fields', async () => {
+    const r = await gql(sb, '{ project(fullPath: "acme/web") { fullPath ciCdSettings { inboundJobTokenScopeEnabled } ciJobTokenScope { inboundAllowlistCount } ciJobTokenScopeAllowlist { projectsAllowlist { count } } ciJobTokenAuthLogs { count } } }', undefined, TOK.dev);
+    expect(r.status).toBe(200);
+    expect(r.body.data.project).toEqual({ fullPath: 'acme/web', ciCdSettings: null, ciJobTokenScope: null, ciJobTokenScopeAllowlist: null, ciJobTokenAuthLogs: null });
+    expect(r.body.errors.map((e: { path: string[] }) => e.path)).toEqual([
+      ['project', 'ciCdSettings'], ['project', 'ciJobTokenScope'], ['project', 'ciJobTokenScopeAllowlist'], ['project', 'ciJobTokenAuthLogs']]);
+    for (const e of r.body.errors) {
+      expect(e.message).toBe(NOT_AVAILABLE);
+      expect(e.locations).toEqual([{ line: 1, column: expect.any(Number) }]);
+    }
+  });
+
+  it('answers null without error for invisible and missing projects; anonymous sees public projects only', async () => {
+    expect((await gql(sb, '{ project(fullPath: "other/secret") { id } }')).body).toEqual({ data: { project: null } });
+    expect((await gql(sb, '{ project(fullPath: "acme/nope") { id } }')).body).toEqual({ data: { project: null } });
+    expect((await gql(sb, '{ project(fullPath: "acme/web") { id } }', undefined, null)).body).toEqual({ data: { project: null } });
+    expect((await gql(sb, '{ project(fullPath: "acme/open") { fullPath } }', undefined, null)).body).toEqual({ data: { project: { fullPath: 'acme/open' } } });
+  });
+
+  it('lets project and group access tokens act as bots with their role; admins see everything', async () => {
+    const bot = await gql(sb, '{ project(fullPath: "acme/web") { ciJobTokenScope { inboundAllowlistCount } } api: project(fullPath: "acme/api") { id } currentUser { username bot } }', undefined, TOK.webBot);
+    expect(bot.body.data.project.ciJobTokenScope.inboundAllowlistCount).toBe(2);
+    expect(bot.body.data.api).toBeNull();
+    expect(bot.body.data.currentUser).toEqual({ username: expect.stringMatching(/^project_12_bot_/), bot: true });
+    const group = await gql(sb, '{ project(fullPath: "acme/tools/cli") { ciJobTokenScope { inboundAllowlistCount } } }', undefined, TOK.groupBot);
+    expect(group.body.data.project.ciJobTokenScope.inboundAllowlistCount).toBe(1);
+    const admin = await gql(sb, '{ project(fullPath: "other/secret") { ciJobTokenScope { inboundAllowlistCount } } }', undefined, TOK.root);
+    expect(admin.body.data.project.ciJobTokenScope.inboundAllowlistCount).toBe(1);
+  });
+
+  it('reads many projects with projects(fullPaths:), missing ones simply absent, at most 50 paths', async () => {
+    const r = await gql(sb, 'query($paths: [String!]) { projects(fullPaths: $paths) { count nodes { fullPath } } }', { paths: ['acme/web', 'acme/nope', 'other/secret', 'acme/api'] });
+    expect(r.body).toEqual({ data: { projects: { count: 2, nodes: [{ fullPath: 'acme/api' }, { fullPath: 'acme/web' }] } } });
+    const many = Array.from({ length: 51 }, (_, i) => `acme/p${i}`);
+    const tooMany = await gql(sb, 'query($paths: [String!]) { projects(fullPaths: $paths) { nodes { fullPath } } }', { paths: many });
+    expect(tooMany.body.data).toEqual({ projects: null });
+    expect(tooMany.body.errors).toEqual([{ message: 'You cannot provide more than 50 full_paths', locations: [{ line: 1, column: 28 }], path: ['projects'] }]);
+  });
+
+  it('pages with real cursors and pageInfo, capping first at 100', async () => {
+    const q = `query($after: String, $first: Int) { project(fullPath: "acme/big") { ciJobTokenScope {
+      inboundAllowlist(first: $first, after: $after) { edges { cursor node { fullPath } } nodes { fullPath } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const r = await gql(sb, q, { first: 10, after });
+      const conn = r.body.data.project.ciJobTokenScope.inboundAllowlist;
+      seen.push(...conn.nodes.map((n: { fullPath: string }) => n.fullPath));
+      expect(conn.edges.map((e: { node: unknown }) => e.node)).toEqual(conn.nodes);
+      expect(conn.pageInfo.startCursor).toBe(conn.edges[0].cursor);
+      expect(conn.pageInfo.endCursor).toBe(conn.edges[conn.edges.length - 1].cursor);
+      expect(conn.pageInfo.hasPreviousPage).toBe(pages > 0);
+      pages++;
+      if (!conn.pageInfo.hasNextPage) break;
+      after = conn.pageInfo.endCursor;
+    }
+    expect(pages).toBe(3);
+    expect(seen).toHaveLength(26);
+    expect(seen[0]).toBe('acme/big');
+    expect(new Set(seen).size).toBe(26);
+    const big = await startSandbox({ seed: { projects: Array.from({ length: 150 }, (_, i) => ({ path: `bulk/p${i}` })), users: [{ username: 'root', admin: true }],
+      tokens: [{ token: TOK.root, type: 'personal', user: 'root' }] } });
+    try {
+      const capped = await gql(big, 'query { projects(first: 1000) { nodes { id } pageInfo { hasNextPage } } }', undefined, TOK.root);
+      expect(capped.body.data.projects.nodes).toHaveLength(100);
+      expect(capped.body.data.projects.pageInfo.hasNextPage).toBe(true);
+      const unpaged = await gql(big, 'query { projects { nodes { id } } }', undefined, TOK.root);
+      expect(unpaged.body.data.projects.nodes).toHaveLength(100);
+    } finally {
+      await big.stop();
+    }
+    const bad = await gql(sb, '{ projects(after: "not-a-cursor") { nodes { id } } }');
+    expect(bad.body.errors[0].message).toBe('Please provide a valid cursor');
+  });
+
+  it('pages group projects with includeSubgroups', async () => {
+    const q = 'query($a: String) { group(fullPath: "acme") { fullPath projects(includeSubgroups: true, first: 20, after: $a) { nodes { fullPath } pageInfo { hasNextPage endCursor } } } }';
+    const first = await gql(sb, q, {});
+    expect(first.body.data.group.projects.nodes).toHaveLength(20);
+    expect(first.body.data.group.projects.pageInfo.hasNextPage).toBe(true);
+    const second = await gql(sb, q, { a: first.body.data.group.projects.pageInfo.endCursor });
+    expect(second.body.data.group.projects.nodes).toHaveLength(31 - 20);
+    const direct = await gql(sb, '{ group(fullPath: "acme") { projects { nodes { fullPath } } } }');
+    expect(direct.body.data.group.projects.nodes.map((n: { fullPath: string }) => n.fullPath)).toEqual(['acme/web', 'acme/api', 'acme/open', 'acme/fine', 'acme/big']);
+  });
+
+  it('reports queryComplexity with the limit for the caller', async () => {
+    expect((await gql(sb, '{ queryComplexity { score limit } }')).body.data.queryComplexity).toEqual({ score: 3, limit: 250 });
+    expect((await gql(sb, '{ queryComplexity { score limit } }', undefined, null)).body.data.queryComplexity).toEqual({ score: 3, limit: 200 });
+    expect((await gql(sb, '{ queryComplexity { score limit } }', undefined, TOK.root)).body.data.queryComplexity).toEqual({ score: 3, limit: 300 });
+  });
+});
+
+describe('GraphQL limits and errors', () => {
+  const deep = (n: number) => {
+    const one = (i: number) => `p${i}: project(fullPath: "acme/p${i}") { ciJobTokenScope { inboundAllowlist { nodes { fullPath } } groupsAllowlist { nodes { fullPath } } } }`;
+    return `{ ${Array.from({ length: n }, (_, i) => one(i)).join(' ')} }`;
+  };
+
+  it('refuses complexity over 250 (authenticated), 200 (anonymous), 300 (admin)', async () => {
+    expect((await gql(sb, deep(18))).body).toEqual({ errors: [{ message: 'Query has complexity of 252, which exceeds max complexity of 250' }] });
+    expect((await gql(sb, deep(17))).body.errors).toBeUndefined();
+    expect((await gql(sb, deep(15), undefined, null)).body).toEqual({ errors: [{ message: 'Query has complexity of 210, which exceeds max complexity of 200' }] });
+    expect((await gql(sb, deep(22), undefined, TOK.root)).body).toEqual({ errors: [{ message: 'Query has complexity of 308, which exceeds max complexity of 300' }] });
+    expect((await gql(sb, deep(21), undefined, TOK.root)).body.errors).toBeUndefined();
+  });
+
+  it('refuses depth over 20', async () => {
+    const nested = `{ group(fullPath: "acme") { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { id } } } } } } } } } } } } } } } } } } } } } }`;
+    expect((await gql(sb, nested)).body).toEqual({ errors: [{ message: 'Query has depth of 22, which exceeds max depth of 20' }] });
+  });
+
+  it('answers 422 "Query too large" over 10,000 characters', async () => {
+    const q = `{ ${'queryComplexity { score } '.padEnd(10_001, ' ')} }`;
+    const r = await gql(sb, q);
+    expect(r.status).toBe(422);
+    expect(r.body).toEqual({ errors: [{ message: 'Query too large' }] });
+  });
+
+  it('reports unknown fields and arguments as validation errors in GitLab\'s words', async () => {
+    const r = await gql(sb, '{ project(fullPath: "acme/web") { nope } }');
+    expect(r.status).toBe(200);
+    expect(r.body.errors[0]).toMatchObject({ message: "Field 'nope' doesn't exist on type 'Project'", extensions: { code: 'undefinedField', typeName: 'Project', fieldName: 'nope' } });
+    const a = await gql(sb, '{ project(fullPath: "acme/web", bogus: 1) { id } }');
+    expect(a.body.errors[0].message).toBe("Field 'project' doesn't accept argument 'bogus'");
+    expect((await gql(sb, '{ project(fullPath: "x") { ciJobTokenScope { inboundAllowlist { count } } } }')).body.errors[0].message)
+      .toBe("Field 'count' doesn't exist on type 'CiJobTokenAccessibleProjectConnection'");
+    expect((await gqlRaw(sb, JSON.stringify({ variables: {} }))).body).toEqual({ errors: [{ message: 'No query string was present' }] });
+    expect((await gqlRaw(sb, '{"query":')).status).toBe(400);
+  });
+
+  it('answers 401 Invalid token for bad, revoked, expired, job and deploy tokens', async () => {
+    for (const token of ['glpat-unknown-token-000000000000', TOK.revoked, TOK.expired, TOK.job, TOK.deploy]) {
+      const r = await gql(sb, '{ currentUser { username } }', undefined, token);
+      expect([token, r.status, r.body]).toEqual([token, 401, { errors: [{ message: 'Invalid token' }] }]);
+    }
+    const viaJobHeader = await gqlRaw(sb, JSON.stringify({ query: '{ currentUser { username } }' }), { 'JOB-TOKEN': TOK.job });
+    expect(viaJobHeader.status).toBe(401);
+    const viaPrivate = await gqlRaw(sb, JSON.stringify({ query: '{ currentUser { username } }' }), { 'PRIVATE-TOKEN': TOK.ops });
+    expect(viaPrivate.body).toEqual({ data: { currentUser: { username: 'ops' } } });
+    const oauth = await gql(sb, '{ currentUser { username } }', undefined, TOK.oauth);
+    expect(oauth.body).toEqual({ data: { currentUser: { username: 'ops' } } });
+    expect((await gql(sb, '{ currentUser { username } }', undefined, null)).body).toEqual({ data: { currentUser: null } });
+  });
+
+  it('multiplexes: an array body gets an array of results, limits per query', async () => {
+    const body = JSON.stringify([
+      { query: '{ project(fullPath: "acme/web") { fullPath } }' },
+      { query: deep(18) },
+      { query: 'query Q($p: ID!) { project(fullPath: $p) { id } }', variables: { p: 'acme/api' }, operationName: 'Q' },
+    ]);
+    const r = await gqlRaw(sb, body);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual([
+      { data: { project: { fullPath: 'acme/web' } } },
+      { errors: [{ message: 'Query has complexity of 252, which exceeds max complexity of 250' }] },
+      { data: { project: { id: 'gid://gitlab/Project/13' } } },
+    ]);
+    expect(sb.stats().graphqlQueries).toBe(3);
+  });
+});
+
+describe('GraphQL documents written like GitLab\'s settings page', () => {
+  it('reads the allowlist with fragments, variables and aliases', async () => {
+    const q = `
+      fragment AccessibleProject on CiJobTokenAccessibleProject { id name fullPath avatarUrl webUrl }
+      fragment AccessibleGroup on CiJobTokenAccessibleGroup { id name fullPath avatarUrl webUrl }
+      query inboundGetGroupsAndProjectsWithCIJobTokenScope($fullPath: ID!) {
+        project(fullPath: $fullPath) {
+          id
+          ciJobTokenScopeAllowlist {
+            groupsAllowlist { nodes { autopopulated defaultPermissions jobTokenPolicies target { ...AccessibleGroup } } }
+            projectsAllowlist { nodes { autopopulated defaultPermissions jobTokenPolicies target { ...AccessibleProject } } }
+          }
+          ciJobTokenScope { groupAllowlistAutopopulatedIds inboundAllowlistAutopopulatedIds }
+        }
+        settings: project(fullPath: $fullPath) { ciCdSettings { inboundJobTokenScopeEnabled } }
+      }`;
+    const r = await gql(sb, q, { fullPath: 'acme/web' });
+    expect(r.body.errors).toBeUndefined();
+    const p = r.body.data.project;
+    expect(p.ciJobTokenScopeAllowlist.projectsAllowlist.nodes).toEqual([
+      { autopopulated: true, defaultPermissions: true, jobTokenPolicies: [], target: { id: 'gid://gitlab/Project/13', name: 'Api', fullPath: 'acme/api', avatarUrl: null, webUrl: `${sb.url}/acme/api` } },
+    ]);
+    expect(p.ciJobTokenScopeAllowlist.groupsAllowlist.nodes[0].target).toMatchObject({ id: 'gid://gitlab/Group/11', fullPath: 'acme/tools' });
+    expect(r.body.data.settings.ciCdSettings.inboundJobTokenScopeEnabled).toBe(true);
+  });
+
+  it('reads the project and group allowlists of several projects by alias', async () => {
+    const q = `query($a: ID!, $b: ID!) {
+      a: project(fullPath: $a) { ...Scope }
+      b: project(fullPath: $b) { ...Scope }
+    }
+    fragment Scope on Project { fullPath ciJobTokenScope { inboundAllowlist { nodes { fullPath } } groupsAllowlist { nodes { fullPath } } } }`;
+    const r = await gql(sb, q, { a: 'acme/web', b: 'acme/fine' });
+    expect(r.body.data.a.ciJobTokenScope.groupsAllowlist.nodes).toEqual([{ fullPath: 'acme/tools' }]);
+    expect(r.body.data.b.ciJobTokenScope.inboundAllowlist.nodes).toEqual([{ fullPath: 'acme/fine' }, { fullPath: 'acme/api' }]);
+  });
+});
