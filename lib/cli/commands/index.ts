@@ -5,6 +5,7 @@ import { driftModule } from './drift';
 import { resolveModule } from './resolve';
 import { demoModule } from './demo';
 import { sandboxCommand } from './sandbox';
+import { importModule } from './import';
 
 /** The registered subcommands, in the order `--help` lists them. */
-export const commandModules: readonly CommandModule[] = [planSummaryCommand, doctorCommand, driftModule, resolveModule, demoModule, sandboxCommand];
+export const commandModules: readonly CommandModule[] = [planSummaryCommand, doctorCommand, driftModule, resolveModule, demoModule, sandboxCommand, importModule];

@@ -1,0 +1,155 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Command } from 'commander';
+import type { CommandModule } from '../command';
+import type { CliIO } from '../io';
+import { helpPage } from '../help';
+import { ConfigError, GitLabTarget, resolveTarget } from '../../gitlab/config';
+import { GitLabHttp } from '../../gitlab/http';
+import { describeSecret } from '../../gitlab/secrets';
+import { FatalReadError } from '../../live/engine';
+import { preflightApiToken, PreflightError, refusedTokenMessage } from '../../doctor';
+import { progressBar } from '../../drift/progress';
+import { parseTargetRef } from '../../model/target';
+import { GroupReadError } from '../../import/group-projects';
+import { readForImport } from '../../import/read';
+import { defaultOutFile, functionNameFor, renderScopesModule } from '../../import/render-module';
+import { defaultImportFrom } from '../../import/module-spec';
+
+export interface ImportCliOptions {
+  group?: string;
+  includeSubgroups?: boolean;
+  project?: string[];
+  out?: string;
+  force?: boolean;
+  importFrom?: string;
+  functionName?: string;
+  url?: string;
+  tokenEnv?: string;
+  concurrency: string;
+  progress: boolean;
+}
+
+export interface ImportDeps {
+  readonly fetchImpl?: typeof fetch;
+  readonly now?: Date;
+}
+
+/** 0: every project imported; 1: some project could not be read (the module is still written) or an error. */
+export const EXIT_IMPORTED = 0;
+export const EXIT_IMPORT_ERROR = 1;
+
+class UsageError extends Error {}
+
+function validate(opts: ImportCliOptions): { group?: string; projects: string[] } {
+  const projects = opts.project ?? [];
+  if (opts.group && projects.length > 0) throw new UsageError('pass --group PATH or --project PATH ..., not both');
+  if (!opts.group && projects.length === 0) throw new UsageError('pass --group PATH (with --include-subgroups for nested projects) or --project PATH ...');
+  if (opts.includeSubgroups && !opts.group) throw new UsageError('--include-subgroups goes with --group');
+  for (const p of opts.group ? [opts.group] : projects) {
+    const parsed = parseTargetRef(p);
+    if (!parsed.ok || parsed.ref.kind !== 'path') {
+      throw new UsageError(`${opts.group ? '--group' : '--project'} ${JSON.stringify(p)} ${parsed.ok ? 'is a numeric id; give the full path' : parsed.reason}`);
+    }
+  }
+  if (opts.functionName !== undefined && !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(opts.functionName)) {
+    throw new UsageError(`--function-name ${JSON.stringify(opts.functionName)} is not a valid TypeScript identifier`);
+  }
+  return { group: opts.group, projects };
+}
+
+/** The command line as written into the module header; flags only, never a token. */
+function commandLine(opts: ImportCliOptions): string {
+  const parts = ['tokenscope import'];
+  if (opts.group) parts.push(`--group ${opts.group}`);
+  if (opts.includeSubgroups) parts.push('--include-subgroups');
+  for (const p of opts.project ?? []) parts.push(`--project ${p}`);
+  return parts.join(' ');
+}
+
+/** Runs `tokenscope import` and returns its exit code. Never throws for expected failures. */
+export async function importCommand(opts: ImportCliOptions, io: CliIO, deps: ImportDeps = {}): Promise<number> {
+  let target: GitLabTarget | undefined;
+  try {
+    const { group, projects } = validate(opts);
+    const concurrency = Number(opts.concurrency);
+    if (!/^\d+$/.test(opts.concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency "${opts.concurrency}" must be a whole number from 1 to 64`);
+    const outArg = opts.out ?? defaultOutFile(group);
+    const toStdout = outArg === '-';
+    const outFile = toStdout ? undefined : path.resolve(io.cwd, outArg);
+    if (outFile && fs.existsSync(outFile) && !opts.force) {
+      throw new UsageError(`${outArg} exists; pass --force to overwrite it, or --out another file`);
+    }
+    target = resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv });
+    const pre = await preflightApiToken(target, { need: 'read_api', purpose: 'import', fetchImpl: deps.fetchImpl, now: deps.now });
+    for (const w of pre.warnings) io.stderr.write(`tokenscope import: warning: ${target.mask(w)}\n`);
+
+    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl });
+    const progress = progressBar(io.stderr, opts.progress);
+    let read;
+    try {
+      read = await readForImport({ http, group, includeSubgroups: opts.includeSubgroups, projects, concurrency, onProgress: (d, t) => progress.update(d, t) });
+    } finally {
+      progress.end();
+    }
+    const text = renderScopesModule({
+      functionName: opts.functionName ?? functionNameFor(group ?? 'imported'),
+      importFrom: opts.importFrom ?? (outFile ? defaultImportFrom(outFile) : 'tokenscope'),
+      command: commandLine(opts),
+      gitlabUrl: target.baseUrl,
+      scopes: read.scopes,
+      unreadable: read.unreadable,
+    });
+    if (outFile) {
+      fs.mkdirSync(path.dirname(outFile), { recursive: true });
+      fs.writeFileSync(outFile, text);
+    } else {
+      io.stdout.write(text);
+    }
+    for (const p of read.enforcedByInstance) {
+      io.stderr.write(`tokenscope import: ${p}: its own allowlist setting is off, but the instance enforces the allowlist; imported as limitAccess: true (what is in force)\n`);
+    }
+    for (const u of read.unreadable) io.stderr.write(target.mask(`tokenscope import: NOT IMPORTED ${u.project}: ${u.reason}\n`));
+    const summary = `tokenscope import: ${read.scopes.length} scope${read.scopes.length === 1 ? '' : 's'} imported` +
+      (read.unreadable.length ? `, ${read.unreadable.length} project${read.unreadable.length === 1 ? '' : 's'} not readable (listed at the top of the module)` : '') +
+      (outFile ? ` into ${outArg}` : '') + '\n';
+    (toStdout ? io.stderr : io.stdout).write(summary);
+    return read.unreadable.length > 0 ? EXIT_IMPORT_ERROR : EXIT_IMPORTED;
+  } catch (err) {
+    const mask = target?.mask ?? ((s: string) => s);
+    let msg: string;
+    if (err instanceof FatalReadError && err.status === 401 && target) {
+      msg = refusedTokenMessage('import', 'read_api', target.tokenSource ?? 'GITLAB_TOKEN', target.token ? describeSecret(target.token) : 'no token');
+    } else if (err instanceof UsageError || err instanceof PreflightError || err instanceof FatalReadError || err instanceof ConfigError || err instanceof GroupReadError) {
+      msg = err.message;
+    } else {
+      msg = `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    io.stderr.write(`tokenscope import: ${mask(msg)}\n`);
+    return EXIT_IMPORT_ERROR;
+  }
+}
+
+export const importModule: CommandModule = {
+  name: 'import',
+  register(program: Command, io: CliIO, state) {
+    program
+      .command('import')
+      .description('Write the live job-token scopes of a group or of projects as a TypeScript module (importExisting: true). Read-only.')
+      .option('--group <path>', 'import every project of this group')
+      .option('--include-subgroups', 'with --group: projects of subgroups too')
+      .option('--project <path...>', 'import these projects (repeatable)')
+      .option('--out <file>', 'module to write; - for stdout (default scopes/<group>.ts, or scopes/imported.ts)')
+      .option('--force', 'overwrite --out if it exists')
+      .option('--import-from <module>', "where the module imports JobTokenScope from (default 'tokenscope', or a relative path inside the tokenscope repo)")
+      .option('--function-name <name>', 'name of the exported function (default from the group: acme/web -> acmeWebScopes)')
+      .option('--url <url>', 'GitLab instance (default: GITLAB_URL, GITLAB_BASE_URL, CI_SERVER_URL)')
+      .option('--token-env <name>', 'environment variable holding the token (default GITLAB_TOKEN)')
+      .option('--concurrency <n>', 'parallel HTTP requests', '4')
+      .option('--no-progress', 'no progress bar on stderr')
+      .addHelpText('after', helpPage('import'))
+      .action(async (opts: ImportCliOptions) => {
+        state.exitCode = await importCommand(opts, io);
+      });
+  },
+};
