@@ -100,7 +100,7 @@ export class ScopeService {
   autopopulate(source: Project, actor: Principal): ScopeResult<'complete'> {
     if (!canAdminProject(actor, source)) return fail('forbidden', MSG.insufficient);
     const origins = [...source.authLog.keys()]
-      .filter((id) => id !== source.id && !source.projectLinks.has(id))
+      .filter((id) => id !== source.id && !source.projectLinks.has(id) && this.state.projects.has(id))
       .map((id) => this.state.projects.get(id)!)
       .filter((p) => !this.coveredByGroupLink(source, p));
     const room = MAX_PROJECT_LINKS - source.projectLinks.size;

@@ -61,6 +61,11 @@ export type SeedAllowlistEntry =
 export interface SeedAuthLogEntry {
   origin: string;
   lastAuthorizedAt: string;
+  /**
+   * The origin project has since been deleted: the row stays in the log, and
+   * GitLab cannot return its non-null `originProject` (null plus an error for that row).
+   */
+  deleted?: boolean;
 }
 
 export interface SeedProject {
@@ -296,7 +301,11 @@ export function validateSeed(value: unknown): SeedFile {
       (p.authLog as unknown[]).forEach((e, j) => {
         const at = `authLog[${j}]`;
         if (!isObject(e)) return fail(w, `${at} must be an object {origin, lastAuthorizedAt}`);
-        if (typeof e.origin !== 'string' || !projectPaths.has(e.origin.toLowerCase())) fail(w, `${at} origin ${describe(e.origin)} is not a project in the seed`);
+        if (e.deleted !== undefined && typeof e.deleted !== 'boolean') fail(w, `${at} deleted must be true or false`);
+        if (e.deleted === true) {
+          if (typeof e.origin !== 'string' || e.origin === '') fail(w, `${at} origin ${describe(e.origin)} must be the deleted project's full path`);
+          else if (projectPaths.has(e.origin.toLowerCase())) fail(w, `${at} origin "${e.origin}" is marked deleted but is a project in the seed`);
+        } else if (typeof e.origin !== 'string' || !projectPaths.has(e.origin.toLowerCase())) fail(w, `${at} origin ${describe(e.origin)} is not a project in the seed`);
         if ((e.origin as string).toLowerCase() === self) fail(w, `${at} origin "${e.origin}" is the project itself (GitLab never logs a project reaching itself)`);
         if (typeof e.lastAuthorizedAt !== 'string' || Number.isNaN(Date.parse(e.lastAuthorizedAt))) {
           fail(w, `${at} lastAuthorizedAt ${describe(e.lastAuthorizedAt)} is not an ISO 8601 time`);

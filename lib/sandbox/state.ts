@@ -347,6 +347,8 @@ export function loadSeed(input: string | unknown, now?: () => Date): SandboxStat
     }
   }
 
+  let lastDeletedOrigin = Math.max(0, ...state.projectsById.map((p) => p.id)) + 1000;
+  const deletedOriginId = () => ++lastDeletedOrigin;
   for (const p of seedProjects) {
     const project = state.projectByPath(p.path)!;
     const autoProjects = new Set((p.autopopulated?.projects ?? []).map((s) => s.toLowerCase()));
@@ -364,7 +366,9 @@ export function loadSeed(input: string | unknown, now?: () => Date): SandboxStat
       }));
     }
     for (const a of p.authLog ?? []) {
-      project.authLog.set(state.projectByPath(a.origin)!.id, new Date(a.lastAuthorizedAt).toISOString());
+      // A deleted origin keeps its row under an id no project has any more.
+      const originId = a.deleted ? deletedOriginId() : state.projectByPath(a.origin)!.id;
+      project.authLog.set(originId, new Date(a.lastAuthorizedAt).toISOString());
     }
   }
 

@@ -185,8 +185,9 @@ export class JobTokenScopeView {
   }
 }
 
+/** `originProject` is null when the origin was deleted; graphql-js then nulls the row and reports it, as GitLab does. */
 class AuthLogView {
-  constructor(readonly originProject: AccessibleProjectView, readonly lastAuthorizedAt: string) {}
+  constructor(readonly originProject: AccessibleProjectView | null, readonly lastAuthorizedAt: string) {}
 }
 
 export class ProjectView {
@@ -232,7 +233,10 @@ export class ProjectView {
     const rows = [...this.project.authLog.entries()].sort((a, b) => a[0] - b[0]);
     return paginate(rows, args, {
       keyOf: (r) => r[0],
-      toNode: ([originId, at]) => new AuthLogView(new AccessibleProjectView(ctx.state.projects.get(originId)!, ctx.baseUrl), at),
+      toNode: ([originId, at]) => {
+        const origin = ctx.state.projects.get(originId);
+        return new AuthLogView(origin ? new AccessibleProjectView(origin, ctx.baseUrl) : null, at);
+      },
     });
   }
 }
