@@ -10,7 +10,7 @@ import { createMasker, Masker } from '../../gitlab/secrets';
 import { LockFile, LockFileError, parseLockFile, readLockFile } from '../../lockfile';
 import { fetchAuthLogs, resolveIdsFromGitLab } from '../../plan/gitlab-lookups';
 import { mergeRequestFromEnv, noteBody, noteMarker, upsertMrNote } from '../../plan/mr-note';
-import { emptyNames, IdNames, mergeNames, namesFromLock } from '../../plan/names';
+import { emptyNames, mergeNames, namesFromLock } from '../../plan/names';
 import { distinctStacks, readPlanFile } from '../../plan/plan-file';
 import { renderJson } from '../../plan/render-json';
 import { renderMarkdown } from '../../plan/render-markdown';
@@ -98,7 +98,7 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
         if (ids.projects.length + ids.groups.length > 0) {
           const found = await resolveIdsFromGitLab(http, ids);
           warnings.push(...found.warnings);
-          names = mergeNames(names, found.value as IdNames);
+          names = mergeNames(names, found.value);
           scopes = analyzePlans(plans, names);
         }
       }
