@@ -102,7 +102,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const state = resolveState(options.seed, options.now);
   const scope = new ScopeService(state);
-  const graphql = new GraphqlEndpoint();
+  const graphql = new GraphqlEndpoint(state.instance.version);
   const stats: SandboxStats = { httpRequests: 0, graphqlQueries: 0, restCalls: 0, mutations: 0, faults: 0, rateLimited: 0 };
   const random = seededRandom(options.randomSeed ?? Date.now());
   const nextFault = faultDecider(options.faultRate ?? 0, random);

@@ -87,10 +87,16 @@ export function complexityLimitFor(principal: Principal): number {
 }
 
 export class GraphqlEndpoint {
-  private readonly schema = sandboxSchema();
-  private readonly cache = new DocumentCache(this.schema);
+  private readonly schema: GraphQLSchema;
+  private readonly cache: DocumentCache;
   private readonly rootValue = queryRoot();
   private readonly mutationValue = mutationRoot();
+
+  /** `version`: the seeded GitLab version; before 18.3 the schema has no fine-grained job-token permissions. */
+  constructor(version?: string) {
+    this.schema = sandboxSchema(version);
+    this.cache = new DocumentCache(this.schema);
+  }
 
   /** Handles a parsed JSON body: one request object or a multiplex array. */
   async handle(body: unknown, env: GraphqlEnv): Promise<GraphqlHttpResult> {

@@ -2,7 +2,7 @@
  * The sandbox's GraphQL schema: the part of GitLab's schema tokenscope uses,
  * with GitLab's type, field, argument and enum names and nullability.
  */
-import { buildSchema, GraphQLSchema } from 'graphql';
+import { buildASTSchema, buildSchema, DocumentNode, GraphQLSchema, parse, visit } from 'graphql';
 
 export const SCHEMA_SDL = /* GraphQL */ `
 scalar Time
@@ -351,10 +351,44 @@ type ProjectCiCdSettingsUpdatePayload {
 }
 `;
 
-let cached: GraphQLSchema | undefined;
+/** The release that made fine-grained job-token permissions GA; older instances' schemas lack them. */
+export const POLICIES_SINCE: readonly [number, number] = [18, 3];
 
-/** The schema, built once per process (it is immutable). */
-export function sandboxSchema(): GraphQLSchema {
-  cached ??= buildSchema(SCHEMA_SDL);
-  return cached;
+const POLICY_TYPES = new Set(['CiJobTokenScopePolicies', 'CiJobTokenScopeUpdatePoliciesInput', 'CiJobTokenScopeUpdatePoliciesPayload']);
+const POLICY_FIELDS = new Set(['defaultPermissions', 'jobTokenPolicies', 'ciJobTokenScopeUpdatePolicies']);
+
+/** True when `version` ("18.2.1", "18.6.0-ee") is older than `since`; unparsable versions count as new. */
+export function olderThan(version: string | undefined, since: readonly [number, number]): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(version ?? '');
+  if (!m) return false;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major < since[0] || (major === since[0] && minor < since[1]);
+}
+
+/** The SDL without the fine-grained permission types, fields and inputs: what a GitLab before 18.3 serves. */
+function withoutPolicies(sdl: string): DocumentNode {
+  return visit(parse(sdl), {
+    EnumTypeDefinition: (n) => (POLICY_TYPES.has(n.name.value) ? null : undefined),
+    InputObjectTypeDefinition: (n) => (POLICY_TYPES.has(n.name.value) ? null : undefined),
+    ObjectTypeDefinition: (n) => (POLICY_TYPES.has(n.name.value) ? null : undefined),
+    FieldDefinition: (n) => (POLICY_FIELDS.has(n.name.value) ? null : undefined),
+    InputValueDefinition: (n) => (POLICY_FIELDS.has(n.name.value) ? null : undefined),
+  });
+}
+
+const cached = new Map<'full' | 'before-policies', GraphQLSchema>();
+
+/**
+ * The schema, built once per process per variant (it is immutable). An instance
+ * seeded with a version before 18.3 gets the schema without fine-grained
+ * permissions, so clients can test their feature detection.
+ */
+export function sandboxSchema(version?: string): GraphQLSchema {
+  const variant = olderThan(version, POLICIES_SINCE) ? 'before-policies' : 'full';
+  let schema = cached.get(variant);
+  if (!schema) {
+    schema = variant === 'full' ? buildSchema(SCHEMA_SDL) : buildASTSchema(withoutPolicies(SCHEMA_SDL));
+    cached.set(variant, schema);
+  }
+  return schema;
 }
