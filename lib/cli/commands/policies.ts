@@ -1,0 +1,86 @@
+import * as path from 'path';
+import { Command, Option } from 'commander';
+import type { CommandModule, CommandState } from '../command';
+import type { CliIO } from '../io';
+import { helpPage } from '../help';
+import { resolveTarget } from '../../gitlab/config';
+import { GitLabHttp } from '../../gitlab/http';
+import { createMasker, Masker } from '../../gitlab/secrets';
+import { preflightApiToken } from '../../doctor/preflight';
+import { readLockFile } from '../../lockfile';
+import { readDeclaredPolicySources } from '../../policies/declared';
+import { applyPolicyChanges } from '../../policies/apply';
+import { checkPolicies } from '../../policies/run';
+import { EXIT_ERROR, buildReport, exitCodeFor, renderJson, renderText } from '../../policies/report';
+
+export interface PoliciesDeps {
+  readonly fetchImpl?: typeof fetch;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+interface ApplyFlags {
+  synthDir: string;
+  stack?: string[];
+  url?: string;
+  tokenEnv?: string;
+  yes?: boolean;
+  format: 'text' | 'json';
+}
+
+export function createPoliciesCommand(deps: PoliciesDeps = {}): CommandModule {
+  return {
+    name: 'policies',
+    register(program: Command, io: CliIO, state: CommandState) {
+      const policies = program
+        .command('policies')
+        .description('fine-grained job-token permissions: set what each allowlisted project or group may do (after cdktf deploy)')
+        .addHelpText('after', helpPage('policies'));
+      policies
+        .command('apply')
+        .description('show how live permissions differ from the declared ones; with --yes, set them')
+        .option('--synth-dir <dir>', 'cdktf synth output', 'cdktf.out')
+        .option('--stack <name>', 'only this stack (repeatable; default: all stacks)', (v: string, acc: string[] | undefined) => [...(acc ?? []), v])
+        .option('--url <url>', 'GitLab URL (default: GITLAB_URL, GITLAB_BASE_URL or CI_SERVER_URL)')
+        .option('--token-env <name>', 'environment variable holding the token (default: GITLAB_TOKEN)')
+        .option('--yes', 'send the changes (without it, nothing is changed)')
+        .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+        .addHelpText('after', helpPage('policies'))
+        .action(async (flags: ApplyFlags) => {
+          state.exitCode = await runApply(flags, io, deps);
+        });
+    },
+  };
+}
+
+export const policiesCommand: CommandModule = createPoliciesCommand();
+
+async function runApply(flags: ApplyFlags, io: CliIO, deps: PoliciesDeps): Promise<number> {
+  let mask: Masker = createMasker([]);
+  try {
+    const target = resolveTarget(io.env, { url: flags.url, tokenEnv: flags.tokenEnv });
+    mask = target.mask;
+    const sources = readDeclaredPolicySources(path.resolve(io.cwd, flags.synthDir), flags.stack ?? []);
+    const pre = await preflightApiToken(target, {
+      need: flags.yes ? 'api' : 'read_api',
+      purpose: flags.yes ? 'policies apply --yes' : 'policies apply',
+      fetchImpl: deps.fetchImpl,
+    });
+    for (const w of pre.warnings) io.stderr.write(`tokenscope policies: warning: ${mask(w)}\n`);
+    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask, fetchImpl: deps.fetchImpl, sleep: deps.sleep });
+    const check = await checkPolicies(http, sources, { lock: readLockFile(io.cwd), forWrite: flags.yes === true });
+    // Like a Terraform plan with errors, a check with any error (unnamed ids, unknown policies, unreadable
+    // projects) sends nothing: a partial apply is harder to reason about than none.
+    const canSend = flags.yes === true && check.plan !== undefined && exitCodeFor(buildReport(target.baseUrl, check, undefined)) !== EXIT_ERROR;
+    const results = canSend ? await applyPolicyChanges(http, check.plan?.changes ?? []) : undefined;
+    const report = buildReport(target.baseUrl, check, results);
+    const blocked = flags.yes === true && !canSend && (check.plan?.changes.length ?? 0) > 0;
+    const text = flags.format === 'json' ? renderJson(report) : renderText(report);
+    io.stdout.write(mask(text));
+    if (blocked) io.stderr.write('tokenscope policies: nothing was sent because of the errors above\n');
+    return exitCodeFor(report);
+  } catch (e) {
+    // PreflightError, ConfigError, DeclaredReadError, FatalReadError, FeatureDetectionError carry a message meant for people.
+    io.stderr.write(`tokenscope policies: ${mask(e instanceof Error ? e.message : String(e))}\n`);
+    return EXIT_ERROR;
+  }
+}
