@@ -1,0 +1,172 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildProgram } from '../../lib/cli/main';
+import { memoryIO } from '../../lib/cli/io';
+import { createPoliciesCommand } from '../../lib/cli/commands/policies';
+import { startSandbox } from '../../lib/sandbox';
+import type { Sandbox, SeedFile } from '../../lib/sandbox';
+import type { PolicyApplyReport } from '../../lib/policies/report';
+import { removeDir, synthStacks } from './helpers';
+
+const API = 'glpat-policies-ops-api-000000001';
+const READ = 'glpat-policies-ops-read-00000002';
+
+function seed(version = '18.6.0'): SeedFile {
+  return {
+    instance: { version },
+    users: [{ username: 'ops' }],
+    groups: [{ path: 'acme', id: 10, members: { ops: 'maintainer' } }, { path: 'acme/tools', id: 11 }],
+    projects: [
+      {
+        path: 'acme/web', id: 100, limitAccess: true,
+        allowlist: {
+          projects: [
+            'acme/api',
+            { path: 'acme/plain', defaultPermissions: false, jobTokenPolicies: ['READ_JOBS'] },
+            { path: 'acme/hand', defaultPermissions: false, jobTokenPolicies: ['READ_RELEASES'] },
+          ],
+          groups: ['acme/tools'],
+        },
+      },
+      { path: 'acme/api', id: 101 }, { path: 'acme/plain', id: 102 }, { path: 'acme/hand', id: 103 }, { path: 'acme/new', id: 104 },
+    ],
+    tokens: [
+      { token: API, type: 'personal', user: 'ops', scopes: ['api'] },
+      { token: READ, type: 'personal', user: 'ops', scopes: ['read_api'] },
+    ],
+  };
+}
+
+const declared = {
+  web: [{
+    project: 'acme/web',
+    allowProjects: [
+      { target: 'acme/api', policies: ['READ_JOBS' as const, 'ADMIN_PACKAGES' as const] },
+      'acme/plain',
+      { target: 'acme/new', policies: ['READ_JOBS' as const] },
+    ],
+    allowGroups: [{ target: 'acme/tools', policies: ['READ_RELEASES' as const] }],
+  }],
+};
+
+const dirs: string[] = [];
+let synthDir: string;
+let cwd: string;
+beforeAll(() => {
+  synthDir = synthStacks(declared);
+  cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenscope-policies-cwd-'));
+  dirs.push(synthDir, cwd);
+});
+afterAll(() => dirs.forEach(removeDir));
+
+async function run(sandbox: Sandbox, args: string[], token = API, dir = synthDir) {
+  const io = memoryIO({ GITLAB_URL: sandbox.url, GITLAB_TOKEN: token }, cwd);
+  const state = { exitCode: 0 };
+  const before = sandbox.stats().mutations;
+  await buildProgram(io, state, [createPoliciesCommand()]).parseAsync(['node', 'tokenscope', 'policies', 'apply', '--synth-dir', dir, ...args]);
+  return { code: state.exitCode, out: io.out(), err: io.err(), mutations: sandbox.stats().mutations - before };
+}
+
+function livePermissions(sandbox: Sandbox): Record<string, unknown> {
+  const st = sandbox.state;
+  const web = st.projectByPath('acme/web');
+  const out: Record<string, unknown> = {};
+  const perms = (l: { defaultPermissions: boolean; jobTokenPolicies: string[] }) => ({ defaultPermissions: l.defaultPermissions, policies: [...l.jobTokenPolicies].sort() });
+  for (const l of web?.projectLinks.values() ?? []) out[st.findProject(String(l.targetId))?.fullPath ?? '?'] = perms(l);
+  for (const l of web?.groupLinks.values() ?? []) out[st.findGroup(String(l.targetId))?.fullPath ?? '?'] = perms(l);
+  return out;
+}
+
+describe('tokenscope policies apply against the sandbox', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => { sandbox = await startSandbox({ seed: seed(), port: 0 }); });
+  afterAll(async () => { await sandbox.stop(); });
+
+  test('without --yes: prints the changes, sends no mutation, exits 2', async () => {
+    const r = await run(sandbox, []);
+    expect(r.mutations).toBe(0);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('  ~ project acme/api: default permissions -> ADMIN_PACKAGES, READ_JOBS\n');
+    expect(r.out).toContain('  ~ project acme/plain: READ_JOBS -> default permissions\n');
+    expect(r.out).toContain('  ~ group acme/tools: default permissions -> READ_RELEASES\n');
+    expect(r.out).toContain('  ! warning: acme/web <- project acme/new: not on the allowlist yet: run cdktf deploy first\n');
+    expect(r.out).toContain('3 changes (0 unchanged); re-run with --yes to apply\n');
+    expect(r.out).not.toContain('acme/hand');
+  });
+
+  test('a read_api token is enough to look, not to apply', async () => {
+    expect((await run(sandbox, [], READ)).code).toBe(2);
+    const r = await run(sandbox, ['--yes'], READ);
+    expect(r.code).toBe(1);
+    expect(r.mutations).toBe(0);
+    expect(r.err).toContain('tokenscope policies apply --yes needs a personal, project or group access token with api');
+  });
+
+  test('--yes applies each change; a second run changes nothing; undeclared entries are left alone', async () => {
+    const first = await run(sandbox, ['--yes', '--format', 'json']);
+    expect(first.code).toBe(0);
+    expect(first.mutations).toBe(3);
+    const report = JSON.parse(first.out) as PolicyApplyReport;
+    expect(report.summary).toEqual({ projects: 1, entries: 4, unchanged: 0, changes: 3, applied: 3, failed: 0, skipped: 1 });
+    expect(report.changes.map((c) => [c.target, c.result])).toEqual([
+      ['acme/api', 'applied'], ['acme/plain', 'applied'], ['acme/tools', 'applied'],
+    ]);
+    expect(livePermissions(sandbox)).toEqual({
+      'acme/api': { defaultPermissions: false, policies: ['ADMIN_PACKAGES', 'READ_JOBS'] },
+      'acme/plain': { defaultPermissions: true, policies: [] },
+      'acme/hand': { defaultPermissions: false, policies: ['READ_RELEASES'] },
+      'acme/tools': { defaultPermissions: false, policies: ['READ_RELEASES'] },
+    });
+
+    const second = await run(sandbox, ['--yes']);
+    expect(second.mutations).toBe(0);
+    expect(second.code).toBe(0);
+    expect(second.out).toContain('Nothing to change (3 unchanged).\n');
+  });
+
+  test('a policy this GitLab does not know is named and nothing is sent', async () => {
+    const dir = synthStacks(declared);
+    dirs.push(dir);
+    const file = path.join(dir, 'stacks', 'web', 'cdk.tf.json');
+    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const meta = json.resource.gitlab_project_job_token_scopes.scope_acme_web['//'].tokenscope;
+    meta.policies[0].policies = ['READ_JOBS', 'READ_FUTURE_THINGS'];
+    meta.policies[2].policies = ['READ_JOBS']; // a valid change, held back with the rest
+    fs.writeFileSync(file, JSON.stringify(json));
+    const r = await run(sandbox, ['--yes'], API, dir);
+    expect(r.code).toBe(1);
+    expect(r.mutations).toBe(0);
+    expect(r.out).toContain(
+      '! error: acme/web <- project acme/api: this GitLab (version 18.6.0-ee) does not know the policy READ_FUTURE_THINGS ' +
+        '(not in its CiJobTokenScopePolicies); remove it or upgrade GitLab',
+    );
+    expect(r.out).toContain('  ~ group acme/tools: READ_RELEASES -> READ_JOBS\n');
+    expect(r.err).toBe('tokenscope policies: nothing was sent because of the errors above\n');
+  });
+});
+
+describe('a GitLab without fine-grained permissions', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => { sandbox = await startSandbox({ seed: seed('17.9.0'), port: 0 }); });
+  afterAll(async () => { await sandbox.stop(); });
+
+  test('gets a clear message from introspection, not a failed query', async () => {
+    const r = await run(sandbox, ['--yes']);
+    expect(r.code).toBe(1);
+    expect(r.mutations).toBe(0);
+    expect(r.out).toContain(
+      'error: this GitLab (version 17.9.0-ee) has no fine-grained job-token permissions: they need GitLab 18.3 or later ' +
+        '(its GraphQL schema has no enum CiJobTokenScopePolicies, CiJobTokenScopeAllowlistEntry.defaultPermissions, ' +
+        'CiJobTokenScopeAllowlistEntry.jobTokenPolicies, mutation ciJobTokenScopeUpdatePolicies)',
+    );
+  });
+
+  test('stacks that declare no policies have nothing to do there', async () => {
+    const dir = synthStacks({ web: [{ project: 'acme/web', allowProjects: ['acme/api'] }] });
+    dirs.push(dir);
+    const r = await run(sandbox, [], API, dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('no entry declares policies, so there is nothing to do');
+  });
+});
