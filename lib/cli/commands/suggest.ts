@@ -1,0 +1,157 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command, Option } from 'commander';
+import type { CommandModule } from '../command';
+import type { CliIO } from '../io';
+import { helpPage } from '../help';
+import { ConfigError, GitLabTarget, resolveTarget } from '../../gitlab/config';
+import { describeSecret } from '../../gitlab/secrets';
+import { FatalReadError } from '../../live/engine';
+import { LockFileError, readLockFile } from '../../lockfile';
+import { preflightApiToken, PreflightError, refusedTokenMessage } from '../../doctor';
+import { DeclaredReadError } from '../../drift/declared';
+import { progressBar } from '../../drift/progress';
+import { parseTargetRef } from '../../model/target';
+import { GroupReadError } from '../../import/group-projects';
+import { findScopeDeclarations } from '../../source/find-scopes';
+import { DeletedOriginCounter } from '../../suggest/deleted-origins';
+import { buildPatch, gitRootOf } from '../../suggest/patch';
+import { renderSuggestJson, renderSuggestText, SUGGEST_FORMATS, SuggestFormat, withSources } from '../../suggest/render';
+import { runSuggest, SuggestSource } from '../../suggest/run';
+import { EXIT_ERROR, suggestExitCode, SuggestReport } from '../../suggest/types';
+
+export const DEFAULT_UNUSED_DAYS = 90;
+export const DEFAULT_COMPACT_THRESHOLD = 5;
+
+export interface SuggestCliOptions {
+  synthDir: string;
+  stack: string[];
+  group?: string;
+  includeSubgroups?: boolean;
+  unusedDays: string;
+  compactThreshold: string;
+  format: SuggestFormat;
+  patch?: string | boolean;
+  source?: string;
+  url?: string;
+  tokenEnv?: string;
+  concurrency: string;
+  progress: boolean;
+}
+
+export interface SuggestDeps {
+  readonly fetchImpl?: typeof fetch;
+  readonly now?: Date;
+}
+
+class UsageError extends Error {}
+
+function wholeNumber(value: string, flag: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} "${value}" must be a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** Runs `tokenscope suggest` and returns its exit code (0 nothing to suggest, 2 suggestions, 1 unreadable or error). */
+export async function suggestCommand(opts: SuggestCliOptions, io: CliIO, deps: SuggestDeps = {}): Promise<number> {
+  let target: GitLabTarget | undefined;
+  try {
+    const unusedDays = wholeNumber(opts.unusedDays, '--unused-days', 1, 3650);
+    const compactThreshold = wholeNumber(opts.compactThreshold, '--compact-threshold', 1, 200);
+    const concurrency = wholeNumber(opts.concurrency, '--concurrency', 1, 64);
+    if (opts.includeSubgroups && !opts.group) throw new UsageError('--include-subgroups goes with --group');
+    if (opts.group && opts.stack.length > 0) throw new UsageError('--stack picks stacks of the synthesized app; it does not go with --group');
+    if (opts.group) {
+      const parsed = parseTargetRef(opts.group);
+      if (!parsed.ok || parsed.ref.kind !== 'path') throw new UsageError(`--group ${JSON.stringify(opts.group)} ${parsed.ok ? 'is a numeric id; give the full path' : parsed.reason}`);
+    }
+    const sourceDir = path.resolve(io.cwd, opts.source ?? '.');
+    const wantPatch = opts.patch !== undefined && opts.patch !== false;
+    if (wantPatch && !fs.existsSync(sourceDir)) throw new UsageError(`--source ${opts.source}: no such directory`);
+    const source: SuggestSource = opts.group
+      ? { kind: 'group', group: opts.group, includeSubgroups: opts.includeSubgroups }
+      : { kind: 'synth', synthDir: path.resolve(io.cwd, opts.synthDir), stacks: opts.stack, lock: readLockFile(io.cwd) };
+
+    target = resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv });
+    const pre = await preflightApiToken(target, { need: 'read_api', purpose: 'suggest', fetchImpl: deps.fetchImpl, now: deps.now });
+    for (const w of pre.warnings) io.stderr.write(`tokenscope suggest: warning: ${target.mask(w)}\n`);
+
+    const http = new DeletedOriginCounter({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl });
+    const progress = progressBar(io.stderr, opts.progress);
+    let result;
+    try {
+      result = await runSuggest({
+        http, source, now: deps.now ?? new Date(), unusedDays, compactThreshold, concurrency, onProgress: (d, t) => progress.update(d, t),
+      });
+    } finally {
+      progress.end();
+    }
+    let report: SuggestReport = result.report;
+    let patch = '';
+    if (wantPatch) {
+      const built = buildPatch(report.projects, findScopeDeclarations(sourceDir), { root: gitRootOf(sourceDir), displayRoot: sourceDir, idsByPath: result.idsByPath });
+      patch = built.patch;
+      report = { ...report, projects: withSources(report.projects, built.located) };
+      for (const p of report.projects) {
+        if (p.sourceProblem) io.stderr.write(`tokenscope suggest: ${p.project}: ${p.sourceProblem}\n`);
+      }
+    }
+    const rendered = target.mask(opts.format === 'json' ? renderSuggestJson(report) : renderSuggestText(report));
+    const patchToStdout = wantPatch && (opts.patch === true || opts.patch === '-');
+    if (wantPatch && !patchToStdout) {
+      fs.writeFileSync(path.resolve(io.cwd, opts.patch as string), patch);
+      io.stdout.write(rendered);
+      io.stderr.write(`tokenscope suggest: ${patch ? `patch written to ${opts.patch}; apply it with \`git apply ${opts.patch}\` in ${gitRootOf(sourceDir)}` : 'nothing to patch'}\n`);
+    } else if (patchToStdout) {
+      // The diff owns stdout so that `tokenscope suggest --patch | git apply` works; the report goes to stderr.
+      io.stdout.write(patch);
+      io.stderr.write(rendered);
+    } else {
+      io.stdout.write(rendered);
+    }
+    return suggestExitCode(report);
+  } catch (err) {
+    const mask = target?.mask ?? ((s: string) => s);
+    let msg: string;
+    if (err instanceof FatalReadError && err.status === 401 && target) {
+      msg = refusedTokenMessage('suggest', 'read_api', target.tokenSource ?? 'GITLAB_TOKEN', target.token ? describeSecret(target.token) : 'no token');
+    } else if (
+      err instanceof UsageError || err instanceof PreflightError || err instanceof FatalReadError || err instanceof ConfigError ||
+      err instanceof DeclaredReadError || err instanceof GroupReadError || err instanceof LockFileError
+    ) {
+      msg = err.message;
+    } else {
+      msg = `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    io.stderr.write(`tokenscope suggest: ${mask(msg)}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+export const suggestModule: CommandModule = {
+  name: 'suggest',
+  register(program: Command, io: CliIO, state) {
+    program
+      .command('suggest')
+      .description('Propose allowlist changes from the authentication log: add what jobs use, remove what nobody used. Read-only. Exit 0 nothing to suggest, 2 suggestions, 1 error.')
+      .option('--synth-dir <dir>', 'synthesized app (cdktf.out) whose scopes to check', 'cdktf.out')
+      .option('--stack <name>', 'only this stack (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+      .option('--group <path>', 'check the projects of this group as GitLab holds them now, instead of the synthesized app')
+      .option('--include-subgroups', 'with --group: projects of subgroups too')
+      .option('--unused-days <n>', 'propose removing entries nobody used within N days; origins used within N days count as recent', String(DEFAULT_UNUSED_DAYS))
+      .option('--compact-threshold <n>', 'more than N origins from one group: propose the group instead', String(DEFAULT_COMPACT_THRESHOLD))
+      .addOption(new Option('--format <format>', 'report format').choices([...SUGGEST_FORMATS]).default('text'))
+      .option('--patch [file]', 'write a unified diff against the TypeScript declaring each scope (stdout, or FILE); apply with git apply')
+      .option('--source <dir>', 'where the app\'s .ts files are, for --patch (default: the current directory)')
+      .option('--url <url>', 'GitLab instance (default: GITLAB_URL, GITLAB_BASE_URL, CI_SERVER_URL)')
+      .option('--token-env <name>', 'environment variable holding the token (default GITLAB_TOKEN)')
+      .option('--concurrency <n>', 'parallel HTTP requests', '4')
+      .option('--no-progress', 'no progress bar on stderr')
+      .addHelpText('after', helpPage('suggest'))
+      .action(async (opts: SuggestCliOptions) => {
+        state.exitCode = await suggestCommand(opts, io);
+      });
+  },
+};

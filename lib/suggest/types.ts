@@ -1,0 +1,113 @@
+/** The vocabulary of `tokenscope suggest`. JSON keys, statuses and reasons are a public contract. */
+
+/** An allowlist entry as declared (or, with `--group`, as GitLab holds it now). */
+export interface DeclaredEntry {
+  /** Full path; undefined for a numeric id that could not be turned into a path. */
+  readonly path?: string;
+  readonly id?: number;
+  /** GitLab marks the live entry as added from the authentication log. */
+  readonly autopopulated: boolean;
+}
+
+export interface AuthLogRow {
+  readonly origin: string;
+  readonly lastAuthorizedAt: string;
+}
+
+export interface SuggestInput {
+  readonly project: string;
+  readonly stack?: string;
+  readonly projects: readonly DeclaredEntry[];
+  readonly groups: readonly DeclaredEntry[];
+  readonly authLog: readonly AuthLogRow[];
+  /** Authentication-log rows whose origin project no longer exists (GitLab returns them without a path). */
+  readonly deletedOrigins: number;
+}
+
+export interface SuggestOptions {
+  readonly now: Date;
+  /** Entries nobody used within this many days are proposed for removal; origins used within it count as "recent". */
+  readonly unusedDays: number;
+  /** More than this many origins from one group: propose the group instead. */
+  readonly compactThreshold: number;
+  readonly maxProjectEntries?: number;
+  readonly maxGroupEntries?: number;
+}
+
+export const ADD_REASONS = ['used_not_allowed', 'compact_group', 'fit_limit'] as const;
+export type AddReason = (typeof ADD_REASONS)[number];
+export const REMOVE_REASONS = ['unused', 'covered_by_group'] as const;
+export type RemoveReason = (typeof REMOVE_REASONS)[number];
+
+export interface Addition {
+  readonly kind: 'project' | 'group';
+  readonly target: string;
+  readonly reason: AddReason;
+  /** The latest use by this origin (for a group: by any origin under it). */
+  readonly lastAuthorizedAt?: string;
+  /** For a group proposed instead of projects: the origins it covers. */
+  readonly origins?: readonly string[];
+}
+
+export interface Removal {
+  readonly kind: 'project' | 'group';
+  readonly target: string;
+  readonly reason: RemoveReason;
+  readonly autopopulated: boolean;
+  /** The last use GitLab recorded, however old; null when never used. */
+  readonly lastAuthorizedAt: string | null;
+  /** For `covered_by_group`: the group proposed in its place. */
+  readonly group?: string;
+}
+
+export type SuggestStatus = 'no_change' | 'changes' | 'unreadable';
+
+export interface SourceLocation {
+  /** Relative to the `--source` directory. */
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface ProjectSuggestion {
+  readonly project: string;
+  readonly stack?: string;
+  readonly status: SuggestStatus;
+  readonly add: readonly Addition[];
+  readonly remove: readonly Removal[];
+  readonly deletedOrigins: number;
+  /** Limits and other things worth reading. */
+  readonly notes: readonly string[];
+  /** Why the project could not be read (status `unreadable`). */
+  readonly error?: string;
+  /** Where the scope is declared, when `--patch` looked for it. */
+  readonly source?: SourceLocation;
+  /** Why no patch could be made for this scope. */
+  readonly sourceProblem?: string;
+}
+
+export interface SuggestSummary {
+  readonly projects: number;
+  readonly withChanges: number;
+  readonly additions: number;
+  readonly removals: number;
+  readonly unreadable: number;
+  readonly deletedOrigins: number;
+  /** HTTP requests made to GitLab, retries included. */
+  readonly requests: number;
+}
+
+export interface SuggestReport {
+  readonly summary: SuggestSummary;
+  readonly options: { readonly unusedDays: number; readonly compactThreshold: number; readonly since: string };
+  readonly projects: readonly ProjectSuggestion[];
+}
+
+/** 0: nothing to suggest; 2: suggestions; 1: a project could not be read or an error (errors win). Same scheme as drift. */
+export const EXIT_NOTHING = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_SUGGESTIONS = 2;
+
+export function suggestExitCode(report: SuggestReport): number {
+  if (report.summary.unreadable > 0) return EXIT_ERROR;
+  return report.summary.withChanges > 0 ? EXIT_SUGGESTIONS : EXIT_NOTHING;
+}
