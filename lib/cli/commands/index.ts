@@ -6,7 +6,8 @@ import { resolveModule } from './resolve';
 import { demoModule } from './demo';
 import { sandboxCommand } from './sandbox';
 import { importModule } from './import';
+import { suggestModule } from './suggest';
 import { policiesCommand } from './policies';
 
 /** The registered subcommands, in the order `--help` lists them. */
-export const commandModules: readonly CommandModule[] = [planSummaryCommand, doctorCommand, driftModule, resolveModule, demoModule, sandboxCommand, importModule, policiesCommand];
+export const commandModules: readonly CommandModule[] = [planSummaryCommand, doctorCommand, driftModule, resolveModule, demoModule, sandboxCommand, importModule, suggestModule, policiesCommand];
