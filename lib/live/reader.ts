@@ -163,20 +163,24 @@ export async function readLiveScopes(
       const info = (conn as { pageInfo?: { hasNextPage?: boolean; endCursor?: string } } | null)?.pageInfo;
       if (info?.hasNextPage && info.endCursor) {
         const have = ((conn as { nodes?: unknown[] }).nodes ?? []).length;
-        out.push(pageUnit(d, list, info.endCursor, sizeFromCount(count, have, limits.maxPageSize)));
+        out.push(pageUnit(d, list, info.endCursor, sizeFromCount(count, have, limits.maxPageSize), count));
       }
     }
     return out;
   };
 
-  const pageUnit = (d: Draft, list: ListName, after: string, n: number): QueryUnit => {
+  const fetched = (d: Draft, list: ListName) =>
+    list === 'ciJobTokenAuthLogs' ? (d.authLog?.length ?? 0) : list === 'inboundAllowlist' ? d.projects.length : d.groups.length;
+
+  /** The next page of one list; `count` (GitLab's count field) sizes it so that the last page asks for what is left. */
+  const pageUnit = (d: Draft, list: ListName, after: string, n: number, count: number | undefined): QueryUnit => {
     const query = pageQuery(list);
     const variables = { path: d.fullPath, n, after };
     return {
       query,
       variables,
       cost: estimateComplexity(query, variables),
-      split: () => (n > 1 ? [pageUnit(d, list, after, Math.ceil(n / 2))] : undefined),
+      split: () => (n > 1 ? [pageUnit(d, list, after, Math.ceil(n / 2), count)] : undefined),
       fail: (message) => { d.failed = { error: 'error', message: `reading ${list} of ${d.fullPath}: ${message}` }; pageDone(d); },
       handle: (r) => {
         const project = r.data?.project as Record<string, unknown> | null | undefined;
@@ -196,8 +200,8 @@ export async function readLiveScopes(
         else if (list === 'inboundAllowlist') d.projects.push(...(page.items as Draft['projects']));
         else d.groups.push(...(page.items as Draft['groups']));
         if (page.hasNextPage && page.endCursor) {
-          const count = list === 'ciJobTokenAuthLogs' ? num(conn.count) : undefined;
-          return [pageUnit(d, list, page.endCursor, sizeFromCount(count, 0, limits.maxPageSize))];
+          const total = list === 'ciJobTokenAuthLogs' ? (num(conn.count) ?? count) : count;
+          return [pageUnit(d, list, page.endCursor, sizeFromCount(total, fetched(d, list), limits.maxPageSize), total)];
         }
         pageDone(d);
         return [];
