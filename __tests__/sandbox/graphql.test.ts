@@ -249,3 +249,17 @@ describe('GraphQL documents written like GitLab\'s settings page', () => {
     expect(r.body.data.b.ciJobTokenScope.inboundAllowlist.nodes).toEqual([{ fullPath: 'acme/fine' }, { fullPath: 'acme/api' }]);
   });
 });
+
+describe('introspection', () => {
+  it('serves the standard introspection query, even anonymously', async () => {
+    const { getIntrospectionQuery } = await import('graphql');
+    const r = await gql(sb, getIntrospectionQuery(), undefined, null);
+    expect(r.body.errors).toBeUndefined();
+    const types = r.body.data.__schema.types.map((t: { name: string }) => t.name);
+    expect(types).toEqual(expect.arrayContaining(['CiJobTokenScopeType', 'CiJobTokenScopePolicies', 'CiJobTokenAuthLogConnection']));
+    const policies = r.body.data.__schema.types.find((t: { name: string }) => t.name === 'CiJobTokenScopePolicies');
+    const deprecated = policies.enumValues.filter((v: { isDeprecated: boolean }) => v.isDeprecated).map((v: { name: string }) => v.name);
+    expect(deprecated).toEqual(['READ_CONTAINERS', 'ADMIN_CONTAINERS']);
+    expect(policies.enumValues).toHaveLength(21);
+  });
+});

@@ -4,7 +4,7 @@
  * multiplexing, and execution with the caller's permissions.
  */
 import {
-  DocumentNode, execute, GraphQLError, GraphQLFormattedError, GraphQLSchema, parse, validate,
+  DocumentNode, execute, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, OperationDefinitionNode, parse, validate,
 } from 'graphql';
 import { Principal } from '../access';
 import type { ScopeService } from '../scope';
@@ -81,6 +81,11 @@ function rubyStyle(e: GraphQLFormattedError): GraphQLFormattedError {
   return e;
 }
 
+/** Schema introspection (GraphiQL, codegen) is not held to the complexity limit. */
+function isIntrospectionOnly(op: OperationDefinitionNode | undefined): boolean {
+  return !!op && op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
+}
+
 export function complexityLimitFor(principal: Principal): number {
   if (!principal.user) return COMPLEXITY_LIMITS.anonymous;
   return principal.user.admin ? COMPLEXITY_LIMITS.admin : COMPLEXITY_LIMITS.authenticated;
@@ -142,7 +147,7 @@ export class GraphqlEndpoint {
     if (depth > MAX_DEPTH) return { errors: [{ message: depthMessage(depth) }] };
     const limit = complexityLimitFor(env.principal);
     const score = computeComplexity(this.schema, document, vars, opName);
-    if (score > limit) return { errors: [{ message: complexityMessage(score, limit) }] };
+    if (score > limit && !isIntrospectionOnly(op)) return { errors: [{ message: complexityMessage(score, limit) }] };
     const context: GqlContext = {
       state: env.state, scope: env.scope, principal: env.principal, baseUrl: env.baseUrl, complexity: { score, limit },
     };
