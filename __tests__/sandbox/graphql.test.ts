@@ -209,6 +209,19 @@ describe('GraphQL limits and errors', () => {
       { data: { project: { id: 'gid://gitlab/Project/13' } } },
     ]);
     expect(sb.stats().graphqlQueries).toBe(3);
+    const tooLarge = await gqlRaw(sb, JSON.stringify([{ query: '{ currentUser { username } }' }, { query: `{ ${' '.repeat(10_000)} currentUser { username } }` }]));
+    expect(tooLarge.status).toBe(422);
+    expect(tooLarge.body).toEqual({ errors: [{ message: 'Query too large' }] });
+  });
+
+  it('answers queries sent with GET and refuses mutations there', async () => {
+    const get = (q: string) => fetch(`${sb.url}/api/graphql?query=${encodeURIComponent(q)}`, { headers: { authorization: `Bearer ${TOK.ops}` } });
+    const ok = await get('{ currentUser { username } }');
+    expect(await ok.json()).toEqual({ data: { currentUser: { username: 'ops' } } });
+    const m = await get('mutation { projectCiCdSettingsUpdate(input: { fullPath: "acme/web", inboundJobTokenScopeEnabled: false }) { errors } }');
+    expect(m.status).toBe(422);
+    expect(await m.json()).toEqual({ errors: [{ message: 'Mutations are forbidden in GET requests' }] });
+    expect(sb.state.projectByPath('acme/web')!.inboundEnabled).toBe(true);
   });
 });
 

@@ -162,7 +162,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         }
       }
       const result = await graphql.handle(body, {
-        state, scope, baseUrl,
+        state, scope, baseUrl, viaGet: method === 'GET',
         principal: auth.kind === 'valid' ? auth.principal : { user: null, token: null, scopes: [] },
         onOperation: (kind) => { if (kind === 'mutation') stats.mutations++; else stats.graphqlQueries++; },
       });

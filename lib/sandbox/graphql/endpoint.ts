@@ -23,6 +23,8 @@ export interface GraphqlEnv {
   readonly baseUrl: string;
   /** Called once per operation run (or refused), to count queries and mutations. */
   readonly onOperation?: (kind: 'query' | 'mutation') => void;
+  /** GitLab refuses mutations sent with GET. */
+  readonly viaGet?: boolean;
 }
 
 export interface GraphqlHttpResult {
@@ -110,9 +112,20 @@ export class GraphqlEndpoint {
       const q = r && typeof r === 'object' ? (r as Record<string, unknown>).query : undefined;
       if (typeof q === 'string' && q.length > MAX_QUERY_SIZE) return { status: 422, body: { errors: [{ message: QUERY_TOO_LARGE }] } };
     }
+    if (env.viaGet && requests.some((r) => this.isMutation(r))) {
+      return { status: 422, body: { errors: [{ message: 'Mutations are forbidden in GET requests' }] } };
+    }
     const results: unknown[] = [];
     for (const r of requests) results.push(await this.runOne(r, env));
     return { status: 200, body: Array.isArray(body) ? results : results[0] };
+  }
+
+  private isMutation(request: unknown): boolean {
+    const { query, operationName } = (request ?? {}) as { query?: unknown; operationName?: unknown };
+    if (typeof query !== 'string') return false;
+    const { document } = this.cache.get(query);
+    const op = document && selectOperation(document, typeof operationName === 'string' && operationName ? operationName : null);
+    return op?.operation === 'mutation';
   }
 
   private async runOne(request: unknown, env: GraphqlEnv): Promise<unknown> {
