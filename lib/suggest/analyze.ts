@@ -50,7 +50,7 @@ export function suggestForProject(input: SuggestInput, opts: SuggestOptions): Pr
   const notes: string[] = [];
   const unnamed = input.projects.length + input.groups.length - projectEntries.length - groupEntries.length
     - input.projects.filter((e) => e.path?.toLowerCase() === self).length;
-  if (unnamed > 0) notes.push(`${unnamed} entr${unnamed === 1 ? 'y is a numeric id' : 'ies are numeric ids'} with no known path; left as they are`);
+  if (unnamed > 0) notes.push(`${unnamed} entr${unnamed === 1 ? 'y is a numeric id' : 'ies are numeric ids'} with no known path; left as ${unnamed === 1 ? 'it is' : 'they are'}`);
 
   const allowedByProject = (origin: string) => projectEntries.some((e) => e.path.toLowerCase() === origin.toLowerCase());
   const allowedByGroup = (origin: string) => groupEntries.some((g) => isUnder(origin, g.path));

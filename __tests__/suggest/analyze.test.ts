@@ -1,0 +1,128 @@
+import { suggestForProject, isUnder, parentOf } from '../../lib/suggest/analyze';
+import type { SuggestInput, SuggestOptions } from '../../lib/suggest/types';
+
+const NOW = new Date('2026-11-23T12:00:00Z');
+const OPTS: SuggestOptions = { now: NOW, unusedDays: 90, compactThreshold: 5 };
+const RECENT = '2026-11-20T10:00:00Z';
+const OLD = '2025-01-01T00:00:00Z';
+
+const entry = (path: string, autopopulated = false) => ({ path, autopopulated });
+const input = (over: Partial<SuggestInput>): SuggestInput => ({
+  project: 'acme/web', projects: [], groups: [], authLog: [], deletedOrigins: 0, ...over,
+});
+
+describe('suggestForProject', () => {
+  it('proposes adding origins used recently that the allowlist does not allow', () => {
+    const s = suggestForProject(input({
+      projects: [entry('acme/api')],
+      authLog: [{ origin: 'acme/api', lastAuthorizedAt: RECENT }, { origin: 'acme/tools/cli', lastAuthorizedAt: RECENT }],
+    }), OPTS);
+    expect(s.status).toBe('changes');
+    expect(s.add).toEqual([{ kind: 'project', target: 'acme/tools/cli', reason: 'used_not_allowed', lastAuthorizedAt: RECENT }]);
+    expect(s.remove).toEqual([]);
+  });
+
+  it('does not propose an origin used only before the window, nor one a group entry covers', () => {
+    const s = suggestForProject(input({
+      groups: [entry('acme/tools')],
+      authLog: [{ origin: 'acme/old', lastAuthorizedAt: OLD }, { origin: 'acme/tools/deep/cli', lastAuthorizedAt: RECENT }],
+    }), OPTS);
+    expect(s.add).toEqual([]);
+    expect(s.status).toBe('no_change');
+  });
+
+  it('proposes removing unused entries, autopopulated ones first, with their last use', () => {
+    const s = suggestForProject(input({
+      projects: [entry('acme/a'), entry('acme/b', true), entry('acme/used')],
+      groups: [entry('acme/g'), entry('acme/h', true)],
+      authLog: [{ origin: 'acme/used', lastAuthorizedAt: RECENT }, { origin: 'acme/a', lastAuthorizedAt: OLD }],
+    }), OPTS);
+    expect(s.remove).toEqual([
+      { kind: 'group', target: 'acme/h', reason: 'unused', autopopulated: true, lastAuthorizedAt: null },
+      { kind: 'project', target: 'acme/b', reason: 'unused', autopopulated: true, lastAuthorizedAt: null },
+      { kind: 'group', target: 'acme/g', reason: 'unused', autopopulated: false, lastAuthorizedAt: null },
+      { kind: 'project', target: 'acme/a', reason: 'unused', autopopulated: false, lastAuthorizedAt: OLD },
+    ]);
+  });
+
+  it('counts a group entry as used when any origin under it (any depth) used it', () => {
+    const s = suggestForProject(input({ groups: [entry('acme/platform')], authLog: [{ origin: 'acme/platform/tools/lint', lastAuthorizedAt: RECENT }] }), OPTS);
+    expect(s.remove).toEqual([]);
+  });
+
+  it('--unused-days moves the window', () => {
+    const s = suggestForProject(input({ projects: [entry('acme/a')], authLog: [{ origin: 'acme/a', lastAuthorizedAt: OLD }] }), { ...OPTS, unusedDays: 1000 });
+    expect(s.status).toBe('no_change');
+  });
+
+  it('proposes the group instead of more than --compact-threshold origins from it, dropping its project entries', () => {
+    const origins = ['acme/svc/a', 'acme/svc/b', 'acme/svc/c', 'acme/svc/d', 'acme/svc/e'];
+    const s = suggestForProject(input({
+      projects: [entry('acme/svc/f'), entry('acme/other')],
+      authLog: [...origins, 'acme/svc/f', 'acme/other'].map((origin) => ({ origin, lastAuthorizedAt: RECENT })),
+    }), OPTS);
+    expect(s.add).toEqual([{ kind: 'group', target: 'acme/svc', reason: 'compact_group', lastAuthorizedAt: RECENT, origins: [...origins, 'acme/svc/f'] }]);
+    expect(s.remove).toEqual([{ kind: 'project', target: 'acme/svc/f', reason: 'covered_by_group', autopopulated: false, lastAuthorizedAt: RECENT, group: 'acme/svc' }]);
+  });
+
+  it('keeps single projects at or under the threshold', () => {
+    const origins = ['acme/svc/a', 'acme/svc/b', 'acme/svc/c', 'acme/svc/d', 'acme/svc/e'];
+    const s = suggestForProject(input({ authLog: origins.map((origin) => ({ origin, lastAuthorizedAt: RECENT })) }), OPTS);
+    expect(s.add.map((a) => a.target)).toEqual(origins);
+    expect(s.add.every((a) => a.kind === 'project')).toBe(true);
+  });
+
+  it('stays within the 200 project entries: compacts the namespace with most entries', () => {
+    const origins = Array.from({ length: 205 }, (_, i) => `acme/team${i % 50}/p${i}`);
+    const s = suggestForProject(input({ authLog: origins.map((origin) => ({ origin, lastAuthorizedAt: RECENT })) }), { ...OPTS, compactThreshold: 200 });
+    const projects = s.add.filter((a) => a.kind === 'project');
+    const groups = s.add.filter((a) => a.kind === 'group');
+    expect(projects.length).toBeLessThanOrEqual(200);
+    expect(groups.length).toBeGreaterThan(0);
+    expect(groups.every((g) => g.reason === 'fit_limit')).toBe(true);
+    // Every origin is still allowed, one way or the other.
+    for (const o of origins) expect(projects.some((p) => p.target === o) || groups.some((g) => isUnder(o, g.target))).toBe(true);
+    expect(s.notes).toEqual([]);
+  });
+
+  it('says so when it cannot get under the limits', () => {
+    const origins = Array.from({ length: 3 }, (_, i) => `solo${i}`);
+    const s = suggestForProject(input({ authLog: origins.map((origin) => ({ origin, lastAuthorizedAt: RECENT })) }), { ...OPTS, maxProjectEntries: 2 });
+    expect(s.notes).toEqual(["the proposed list has 3 project entries, over GitLab's limit of 2; allow groups instead of some of them"]);
+    const g = suggestForProject(input({ groups: [entry('a'), entry('b'), entry('c')], authLog: ['a/x', 'b/x', 'c/x'].map((origin) => ({ origin, lastAuthorizedAt: RECENT })) }), { ...OPTS, maxGroupEntries: 2 });
+    expect(g.notes).toEqual(["the proposed list has 3 group entries, over GitLab's limit of 2; allow parent groups instead of some of them"]);
+  });
+
+  it('reports deleted origins without failing, and never lists the project itself', () => {
+    const s = suggestForProject(input({
+      projects: [entry('acme/web'), entry('acme/api')],
+      authLog: [{ origin: 'acme/web', lastAuthorizedAt: RECENT }, { origin: 'acme/api', lastAuthorizedAt: RECENT }],
+      deletedOrigins: 2,
+    }), OPTS);
+    expect(s.add).toEqual([]);
+    expect(s.remove).toEqual([]);
+    expect(s.deletedOrigins).toBe(2);
+    expect(s.notes).toEqual(['2 authentication-log rows name an origin project that no longer exists (deleted origin); nothing to allow for it']);
+    expect(s.status).toBe('no_change');
+  });
+
+  it('leaves numeric ids without a path alone and says so', () => {
+    const s = suggestForProject(input({ projects: [{ id: 42, autopopulated: false }] }), OPTS);
+    expect(s.remove).toEqual([]);
+    expect(s.notes).toEqual(['1 entry is a numeric id with no known path; left as it is']);
+  });
+
+  it('compares paths case-insensitively', () => {
+    const s = suggestForProject(input({ projects: [entry('Acme/API')], authLog: [{ origin: 'acme/api', lastAuthorizedAt: RECENT }] }), OPTS);
+    expect(s.status).toBe('no_change');
+  });
+});
+
+describe('path helpers', () => {
+  it('parentOf and isUnder', () => {
+    expect(parentOf('acme/web/shop')).toBe('acme/web');
+    expect(parentOf('solo')).toBeUndefined();
+    expect(isUnder('acme/web/shop', 'acme')).toBe(true);
+    expect(isUnder('acme-x/web', 'acme')).toBe(false);
+  });
+});
