@@ -29,6 +29,12 @@ export interface CheckOptions {
   /** The check is for an apply: the update mutation must exist too. */
   readonly forWrite?: boolean;
   readonly concurrency?: number;
+  /**
+   * Leave declared policies the instance does not know out of the plan (as
+   * `unknown_policy`), since the mutation would fail. Drift compares them
+   * anyway: the live entry does not have them either way. @default true
+   */
+  readonly knownPoliciesOnly?: boolean;
 }
 
 /**
@@ -83,6 +89,7 @@ export async function checkPolicies(
     concurrency: opts.concurrency,
     expectedEntries: (p) => counts.get(p.toLowerCase()),
   });
-  const plan = planPolicies(resolved.scopes, live, { knownPolicies: feature.policies, instance: instanceLabel(feature) });
+  const known = opts.knownPoliciesOnly === false ? undefined : feature.policies;
+  const plan = planPolicies(resolved.scopes, live, { knownPolicies: known, instance: instanceLabel(feature) });
   return { feature, declared: resolved.scopes, plan, problems, warnings };
 }
