@@ -8,6 +8,7 @@ import { readDeclared } from './declared';
 import { resolveDeclaredIds } from './resolve-targets';
 import { inShard, Shard } from './shard';
 import type { DriftReport, ProjectReport } from './types';
+import { withPolicyFindings } from './policy-findings';
 
 export interface DriftRunOptions {
   readonly synthDir: string;
@@ -23,6 +24,8 @@ export interface DriftRunOptions {
   readonly shard?: Shard;
   readonly baseline?: Baseline;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Compare fine-grained job-token permissions too (only when the stacks declare some). @default true */
+  readonly policies?: boolean;
   /** HTTP requests made before the run (the token preflight), added to `summary.requests`. */
   readonly priorRequests?: number;
 }
@@ -41,6 +44,7 @@ export async function runDrift(opts: DriftRunOptions): Promise<DriftRunResult> {
   const { scopes } = await resolveDeclaredIds(declared, opts.lock, opts.http, { concurrency: opts.concurrency });
   const mine = scopes.filter((s) => inShard(s.project, opts.shard));
   const report = await driftFor(mine, opts);
+  if (opts.policies !== false) report.projects = await withPolicyFindings(report.projects, opts);
   const stats = report.stats;
   stats.httpRequests = opts.http.requestCount - start + (opts.priorRequests ?? 0);
   const summary = summarize(report.projects, stats.httpRequests);

@@ -13,17 +13,29 @@ export const FINDING_KINDS = [
   'permission_denied',
   'enforced_by_instance',
   'recently_used_but_not_allowed',
+  'policy_mismatch',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
+
+/** An allowlist entry's job-token permissions (issue 8): the defaults, or exactly `policies`. */
+export interface EntryPermissions {
+  readonly defaultPermissions: boolean;
+  readonly policies: readonly string[];
+}
 
 export interface Finding {
   readonly kind: FindingKind;
   /** The other project or group, for entry and auth-log findings. */
   readonly target?: string;
   readonly autopopulated?: true;
-  /** limit_access_mismatch / enforced_by_instance: the declared toggle and the project's own (raw) value. */
-  readonly declared?: boolean;
-  readonly live?: boolean;
+  /**
+   * limit_access_mismatch / enforced_by_instance: the declared toggle and the project's own (raw) value.
+   * policy_mismatch: the entry's declared and live fine-grained permissions.
+   */
+  readonly declared?: boolean | EntryPermissions;
+  readonly live?: boolean | EntryPermissions;
+  /** policy_mismatch: which allowlist the entry is on. */
+  readonly entry?: 'project' | 'group';
   /** enforced_by_instance: the value in force (REST `inbound_enabled`). */
   readonly effective?: boolean;
   /** recently_used_but_not_allowed */

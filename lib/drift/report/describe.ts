@@ -1,6 +1,9 @@
 import type { Finding } from '../types';
+import { describePermissions } from '../../policies/types';
+import type { EntryPermissions } from '../types';
 
-const onOff = (v: boolean | undefined) => (v ? 'on' : 'off');
+const onOff = (v: unknown) => (v === true ? 'on' : 'off');
+const perms = (v: unknown) => (v && typeof v === 'object' ? describePermissions(v as EntryPermissions) : 'unknown permissions');
 
 /** One line in words for a finding (without its kind name). */
 export function describeFinding(f: Finding): string {
@@ -21,6 +24,9 @@ export function describeFinding(f: Finding): string {
         : 'allowlist declared off, but the instance enforces it: the declaration cannot take effect';
     case 'recently_used_but_not_allowed':
       return `${f.target} used a job token here (last ${f.lastAuthorizedAt}) but the declaration does not allow it: its jobs fail, or will once applied`;
+    case 'policy_mismatch':
+      return `${f.entry ?? 'entry'} ${f.target}: job-token permissions declared ${perms(f.declared)}, ${perms(f.live)} in GitLab ` +
+        '(tokenscope policies apply sets them)';
     case 'project_not_found':
     case 'permission_denied':
       return f.message ?? '';
