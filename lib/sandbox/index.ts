@@ -1,7 +1,8 @@
 /** The GitLab sandbox: a local stand-in for GitLab's job-token API. */
 export { startSandbox } from './server';
 export type { Sandbox, SandboxOptions, SandboxStats } from './server';
-export { loadSeed, SandboxState } from './state';
+export { SandboxState } from './state';
+export { loadSeed } from './load-seed';
 export type { Group, Project, ScopeLink, Token, User } from './state';
 export { validateSeed, parseSeed, SeedError, JOB_TOKEN_POLICIES } from './seed';
 export type {

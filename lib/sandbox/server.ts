@@ -11,7 +11,8 @@ import { routeRest } from './rest/router';
 import type { RestRequest, RestResponse } from './rest/types';
 import { ScopeService } from './scope';
 import type { SeedFile } from './seed';
-import { loadSeed, SandboxState } from './state';
+import { loadSeed } from './load-seed';
+import { SandboxState } from './state';
 import demoSeed from './demo-seed.json';
 
 export const INVALID_TOKEN_BODY = { errors: [{ message: 'Invalid token' }] };

@@ -10,7 +10,8 @@ import { Principal } from '../access';
 import type { ScopeService } from '../scope';
 import type { SandboxState } from '../state';
 import { COMPLEXITY_LIMITS, complexityMessage, computeComplexity, computeDepth, depthMessage, MAX_DEPTH, selectOperation } from './complexity';
-import { GqlContext, mutationRoot, queryRoot } from './resolvers';
+import { mutationRoot } from './mutations';
+import { GqlContext, queryRoot } from './resolvers';
 import { sandboxSchema } from './schema';
 
 export const MAX_QUERY_SIZE = 10_000;

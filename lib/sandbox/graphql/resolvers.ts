@@ -5,8 +5,8 @@
  * turns into a `null` field plus an `errors[]` entry with locations and path.
  */
 import { GraphQLError } from 'graphql';
-import { canAdminProject, canReadGroup, canReadProject, hasScope, Principal, projectAccessLevel } from '../access';
-import { ScopeResult, ScopeService } from '../scope';
+import { canAdminProject, canReadGroup, canReadProject, Principal, projectAccessLevel } from '../access';
+import type { ScopeService } from '../scope';
 import type { Group, Project, SandboxState, ScopeLink, User } from '../state';
 import { GUEST } from '../state';
 import { Connection, ConnectionArgs, paginate } from './connection';
@@ -27,7 +27,7 @@ const projectGid = (id: number): string => `gid://gitlab/Project/${id}`;
 const groupGid = (id: number): string => `gid://gitlab/Group/${id}`;
 const userGid = (id: number): string => `gid://gitlab/User/${id}`;
 
-function notAvailable(): never {
+export function notAvailable(): never {
   throw new GraphQLError(RESOURCE_NOT_AVAILABLE);
 }
 
@@ -85,7 +85,7 @@ class AccessibleGroupView {
   }
 }
 
-class CiCdSettingView {
+export class CiCdSettingView {
   constructor(private readonly settingsOf: Project) {}
   inboundJobTokenScopeEnabled(): boolean {
     return this.settingsOf.inboundEnabled;
@@ -105,7 +105,7 @@ function byLinkId(l: ScopeLink): number {
   return l.id;
 }
 
-class AllowlistEntryView {
+export class AllowlistEntryView {
   readonly direction = 'inbound';
   readonly defaultPermissions: boolean;
   readonly jobTokenPolicies: string[];
@@ -341,105 +341,6 @@ export function queryRoot(): Record<string, unknown> {
     },
     metadata(_args: unknown, ctx: GqlContext) {
       return { enterprise: ctx.state.instance.version.endsWith('-ee'), revision: ctx.state.instance.revision, version: ctx.state.instance.version };
-    },
-  };
-}
-
-/** The project a mutation manages; not found, invisible or not Maintainer all look the same. */
-function managedProject(ctx: GqlContext, path: string): Project {
-  if (!hasScope(ctx.principal, 'api')) notAvailable();
-  const p = ctx.state.projectByPath(path);
-  if (!p || !canReadProject(ctx.principal, p) || !canAdminProject(ctx.principal, p)) notAvailable();
-  return p;
-}
-
-function payload<T>(result: ScopeResult<T>, ok: (v: T) => Record<string, unknown>, failed: Record<string, unknown>, clientMutationId?: string | null): Record<string, unknown> {
-  if (result.ok) return { ...ok(result.value), clientMutationId: clientMutationId ?? null, errors: [] };
-  return { ...failed, clientMutationId: clientMutationId ?? null, errors: [result.message] };
-}
-
-interface MutationInput { clientMutationId?: string | null; projectPath: string }
-
-export function mutationRoot(): Record<string, unknown> {
-  return {
-    ciJobTokenScopeAddGroupOrProject(args: { input: MutationInput & { targetPath: string; defaultPermissions?: boolean | null; jobTokenPolicies?: string[] | null } }, ctx: GqlContext) {
-      const { input } = args;
-      const source = managedProject(ctx, input.projectPath);
-      const opts = { defaultPermissions: input.defaultPermissions ?? true, jobTokenPolicies: input.jobTokenPolicies ?? [] };
-      const group = ctx.state.groupByPath(input.targetPath);
-      const project = group ? undefined : ctx.state.projectByPath(input.targetPath);
-      const result: ScopeResult<ScopeLink> = group
-        ? ctx.scope.addGroup(source, group, ctx.principal, opts)
-        : project
-          ? ctx.scope.addProject(source, project, ctx.principal, opts)
-          : { ok: false, reason: 'not_found', message: 'The target does not exist' };
-      return payload(result, (link) => ({
-        ciJobTokenScope: new JobTokenScopeView(source),
-        ciJobTokenScopeAllowlistEntry: new AllowlistEntryView(source, link),
-      }), { ciJobTokenScope: null, ciJobTokenScopeAllowlistEntry: null }, input.clientMutationId);
-    },
-    ciJobTokenScopeAddProject(args: { input: MutationInput & { targetProjectPath: string; direction?: string | null } }, ctx: GqlContext) {
-      const { input } = args;
-      const source = managedProject(ctx, input.projectPath);
-      const target = ctx.state.projectByPath(input.targetProjectPath);
-      const result: ScopeResult<ScopeLink> = target && canReadProject(ctx.principal, target)
-        ? ctx.scope.addProject(source, target, ctx.principal)
-        : { ok: false, reason: 'not_found', message: "The target_project that you are attempting to access does not exist or you don't have permission to perform this action" };
-      return payload(result, (link) => ({
-        ciJobTokenScope: new JobTokenScopeView(source),
-        ciJobTokenScopeAllowlistEntry: new AllowlistEntryView(source, link),
-      }), { ciJobTokenScope: null, ciJobTokenScopeAllowlistEntry: null }, input.clientMutationId);
-    },
-    ciJobTokenScopeRemoveProject(args: { input: MutationInput & { targetProjectPath: string } }, ctx: GqlContext) {
-      const { input } = args;
-      const source = managedProject(ctx, input.projectPath);
-      const target = ctx.state.projectByPath(input.targetProjectPath);
-      const result: ScopeResult<ScopeLink> = target
-        ? ctx.scope.removeProject(source, target, ctx.principal)
-        : { ok: false, reason: 'not_found', message: "The target_project that you are attempting to access does not exist or you don't have permission to perform this action" };
-      return payload(result, () => ({ ciJobTokenScope: new JobTokenScopeView(source) }), { ciJobTokenScope: null }, input.clientMutationId);
-    },
-    ciJobTokenScopeRemoveGroup(args: { input: MutationInput & { targetGroupPath: string } }, ctx: GqlContext) {
-      const { input } = args;
-      const source = managedProject(ctx, input.projectPath);
-      const target = ctx.state.groupByPath(input.targetGroupPath);
-      const result: ScopeResult<ScopeLink> = target
-        ? ctx.scope.removeGroup(source, target, ctx.principal)
-        : { ok: false, reason: 'not_found', message: "The target_group that you are attempting to access does not exist or you don't have permission to perform this action" };
-      return payload(result, () => ({ ciJobTokenScope: new JobTokenScopeView(source) }), { ciJobTokenScope: null }, input.clientMutationId);
-    },
-    ciJobTokenScopeUpdatePolicies(args: { input: MutationInput & { targetPath: string; defaultPermissions: boolean; jobTokenPolicies: string[] } }, ctx: GqlContext) {
-      const { input } = args;
-      const source = managedProject(ctx, input.projectPath);
-      const group = ctx.state.groupByPath(input.targetPath);
-      const target = group ?? ctx.state.projectByPath(input.targetPath);
-      const result: ScopeResult<ScopeLink> = target
-        ? ctx.scope.updatePolicies(source, target, Boolean(group), ctx.principal, input.defaultPermissions, input.jobTokenPolicies)
-        : { ok: false, reason: 'not_found', message: 'The target does not exist' };
-      return payload(result, () => ({ ciJobTokenScope: new JobTokenScopeView(source) }), { ciJobTokenScope: null }, input.clientMutationId);
-    },
-    ciJobTokenScopeAutopopulateAllowlist(args: { input: MutationInput }, ctx: GqlContext) {
-      const source = managedProject(ctx, args.input.projectPath);
-      return payload(ctx.scope.autopopulate(source, ctx.principal), (status) => ({ status }), { status: 'error' }, args.input.clientMutationId);
-    },
-    ciJobTokenScopeClearAllowlistAutopopulations(args: { input: MutationInput }, ctx: GqlContext) {
-      const source = managedProject(ctx, args.input.projectPath);
-      return payload(ctx.scope.clearAutopopulated(source, ctx.principal), (status) => ({ status }), { status: 'error' }, args.input.clientMutationId);
-    },
-    projectCiCdSettingsUpdate(args: { input: { clientMutationId?: string | null; fullPath: string; inboundJobTokenScopeEnabled?: boolean | null; jobTokenScopeEnabled?: boolean | null; pushRepositoryForJobTokenAllowed?: boolean | null } }, ctx: GqlContext) {
-      const { input } = args;
-      const project = managedProject(ctx, input.fullPath);
-      if (input.jobTokenScopeEnabled === true) {
-        return { ciCdSettings: new CiCdSettingView(project), clientMutationId: input.clientMutationId ?? null, errors: ['job_token_scope_enabled can only be set to false'] };
-      }
-      if (input.inboundJobTokenScopeEnabled !== undefined && input.inboundJobTokenScopeEnabled !== null) {
-        ctx.scope.setInboundEnabled(project, input.inboundJobTokenScopeEnabled);
-      }
-      if (input.jobTokenScopeEnabled === false) project.outboundEnabled = false;
-      if (input.pushRepositoryForJobTokenAllowed !== undefined && input.pushRepositoryForJobTokenAllowed !== null) {
-        project.pushRepositoryForJobTokenAllowed = input.pushRepositoryForJobTokenAllowed;
-      }
-      return { ciCdSettings: new CiCdSettingView(project), clientMutationId: input.clientMutationId ?? null, errors: [] };
     },
   };
 }
