@@ -1,0 +1,164 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdktf';
+import { buildAcme } from '../../main';
+import { startSandbox, Sandbox, SeedFile } from '../../lib/sandbox';
+import { memoryIO } from '../../lib/cli/io';
+import { runCli } from '../../lib/cli/main';
+import { suggestCommand, SuggestCliOptions } from '../../lib/cli/commands/suggest';
+import demoSeed from '../../lib/sandbox/demo-seed.json';
+
+const NOW = new Date('2026-11-23T12:00:00Z');
+const OPS_READ = 'glpat-sandbox-ops-readonly-00000000002';
+const DEV = 'glpat-sandbox-dev-personal-00000000003';
+
+/** The demo org plus auth logs worth suggesting from: a deleted origin, and three acme/web origins reaching the warehouse. */
+function seed(): SeedFile {
+  const s = JSON.parse(JSON.stringify(demoSeed)) as SeedFile;
+  const warehouse = s.projects!.find((p) => p.path === 'acme/data/warehouse')!;
+  warehouse.authLog = [
+    { origin: 'acme/data/etl', lastAuthorizedAt: '2026-11-23T06:05:00Z' },
+    { origin: 'acme/gone', deleted: true, lastAuthorizedAt: '2026-11-10T00:00:00Z' },
+    { origin: 'acme/web/storefront', lastAuthorizedAt: '2026-11-20T00:00:00Z' },
+    { origin: 'acme/web/checkout', lastAuthorizedAt: '2026-11-19T00:00:00Z' },
+    { origin: 'acme/web/design-system', lastAuthorizedAt: '2026-11-18T00:00:00Z' },
+    { origin: 'acme/platform/deployer', lastAuthorizedAt: '2026-11-18T00:00:00Z' },
+  ];
+  return s;
+}
+
+function opts(over: Partial<SuggestCliOptions> = {}): SuggestCliOptions {
+  return { synthDir: 'cdktf.out', stack: [], unusedDays: '90', compactThreshold: '5', format: 'json', concurrency: '4', progress: false, ...over };
+}
+
+describe('tokenscope suggest against the sandbox', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+  const env = (token = OPS_READ) => ({ GITLAB_URL: sandbox.url, GITLAB_TOKEN: token });
+  const run = async (o: Partial<SuggestCliOptions>, token = OPS_READ) => {
+    const io = memoryIO(env(token), dir);
+    const code = await suggestCommand(opts(o), io, { now: NOW });
+    return { code, out: io.out(), err: io.err() };
+  };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seed: seed(), port: 0, now: () => NOW });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenscope-suggest-'));
+    const app = new App({ outdir: path.join(dir, 'cdktf.out') });
+    buildAcme(app, { lockFile: false });
+    app.synth();
+    // The app's source in its own git repository, for --patch.
+    fs.copyFileSync(path.join(__dirname, '..', '..', 'main.ts'), path.join(dir, 'main.ts'));
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+  });
+  afterAll(async () => {
+    await sandbox.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports additions, compaction, autopopulated removals and the deleted origin as JSON; exit 2; zero mutations', async () => {
+    const before = sandbox.stats();
+    const r = await run({ compactThreshold: '2' });
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('');
+    expect(sandbox.stats().mutations).toBe(before.mutations);
+    const report = JSON.parse(r.out);
+    expect(Object.keys(report)).toEqual(['summary', 'options', 'projects']);
+    expect(report.options).toEqual({ unusedDays: 90, compactThreshold: 2, since: '2026-08-25T12:00:00.000Z' });
+    expect(report.summary).toMatchObject({ projects: 11, unreadable: 0, deletedOrigins: 1 });
+    const by = (p: string) => report.projects.find((x: { project: string }) => x.project === p);
+
+    const warehouse = by('acme/data/warehouse');
+    expect(warehouse.stack).toBe('acme-data');
+    expect(warehouse.deletedOrigins).toBe(1);
+    expect(warehouse.notes).toEqual(['1 authentication-log row names an origin project that no longer exists (deleted origin); nothing to allow for it']);
+    expect(warehouse.add).toEqual([
+      { kind: 'group', target: 'acme/web', reason: 'compact_group', lastAuthorizedAt: '2026-11-20T00:00:00.000Z',
+        origins: ['acme/web/checkout', 'acme/web/design-system', 'acme/web/storefront'] },
+    ]);
+    // The rest of the warehouse's log was read: acme/data/etl (declared) and the deployer count as used.
+    expect(warehouse.remove).toEqual([]);
+
+    expect(by('acme/platform/tools/release-cli').add).toEqual([
+      { kind: 'project', target: 'acme/data/etl', reason: 'used_not_allowed', lastAuthorizedAt: '2026-11-21T17:40:00.000Z' },
+    ]);
+    const checkout = by('acme/web/checkout');
+    expect(checkout.remove[0]).toEqual({ kind: 'project', target: 'acme/platform/deployer', reason: 'unused', autopopulated: false, lastAuthorizedAt: null });
+    // acme/data/etl is live but not declared: not a removal of the declaration (drift reports it).
+    expect(checkout.remove.map((x: { target: string }) => x.target)).toEqual(['acme/platform/deployer', 'acme/web/storefront']);
+  });
+
+  it('--patch FILE writes a diff of main.ts that git apply accepts, and says what it cannot patch', async () => {
+    const r = await run({ compactThreshold: '2', patch: 'suggest.diff', format: 'text' });
+    expect(r.code).toBe(2);
+    const diff = fs.readFileSync(path.join(dir, 'suggest.diff'), 'utf8');
+    expect(diff.startsWith('diff --git a/main.ts b/main.ts\n')).toBe(true);
+    expect(diff).toContain("+      allowProjects: ['acme/data/etl', 'acme/web/storefront'],");
+    execFileSync('git', ['apply', '--check', 'suggest.diff'], { cwd: dir });
+    // The deployer entry comes from a ScopeRule, not from the literal: said, not guessed.
+    expect(r.err).toContain('tokenscope suggest: acme/web/checkout: acme/platform/deployer is not written in allowProjects (added by a ScopeRule?); remove it there, or exempt this scope with exemptFromRules\n');
+    expect(r.out).toContain('acme/data/warehouse  (acme-data, main.ts:61)');
+    expect(r.out).toContain('  add     group   acme/web  instead of 3 of its projects (acme/web/checkout, acme/web/design-system, acme/web/storefront)');
+  });
+
+  it('--patch without a file: the diff on stdout, the report on stderr', async () => {
+    const r = await run({ patch: true, format: 'text' });
+    expect(r.out.startsWith('diff --git a/main.ts b/main.ts\n')).toBe(true);
+    expect(r.err).toContain('tokenscope suggest: 11 projects');
+  });
+
+  it('--group reads the live lists as the declaration and survives the deleted origin', async () => {
+    const r = await run({ group: 'acme', includeSubgroups: true, unusedDays: '3650' });
+    expect(r.code).toBe(2);
+    const report = JSON.parse(r.out);
+    const warehouse = report.projects.find((x: { project: string }) => x.project === 'acme/data/warehouse');
+    expect(warehouse.stack).toBeUndefined();
+    expect(warehouse.deletedOrigins).toBe(1);
+    expect(warehouse.add.map((a: { target: string }) => a.target)).toEqual(['acme/data/etl', 'acme/web/checkout', 'acme/web/design-system', 'acme/web/storefront']);
+    const checkout = report.projects.find((x: { project: string }) => x.project === 'acme/web/checkout');
+    expect(checkout.remove[0]).toEqual({ kind: 'project', target: 'acme/platform/deployer', reason: 'unused', autopopulated: false, lastAuthorizedAt: null });
+    expect(checkout.remove).toContainEqual({ kind: 'project', target: 'acme/web/storefront', reason: 'unused', autopopulated: false, lastAuthorizedAt: null });
+    expect(checkout.remove).not.toContainEqual(expect.objectContaining({ target: 'acme/data/etl' }));
+  });
+
+  it('puts autopopulated entries first', async () => {
+    const r = await run({ group: 'acme/web' });
+    const checkout = JSON.parse(r.out).projects.find((x: { project: string }) => x.project === 'acme/web/checkout');
+    expect(checkout.remove[0]).toEqual({ kind: 'project', target: 'acme/data/etl', reason: 'unused', autopopulated: true, lastAuthorizedAt: '2025-03-02T09:00:00.000Z' });
+  });
+
+  it('lists projects the token cannot read and exits 1', async () => {
+    const r = await run({ group: 'acme', includeSubgroups: true }, DEV);
+    expect(r.code).toBe(1);
+    const p = JSON.parse(r.out).projects.find((x: { project: string }) => x.project === 'acme/web/checkout');
+    expect(p).toMatchObject({
+      status: 'unreadable',
+      error: 'the token may not read the job-token settings of acme/web/checkout; it needs the Maintainer role on the project',
+    });
+  });
+
+  it.each([
+    [['--unused-days', '0'], 'tokenscope suggest: --unused-days "0" must be a whole number from 1 to 3650\n'],
+    [['--compact-threshold', 'x'], 'tokenscope suggest: --compact-threshold "x" must be a whole number from 1 to 200\n'],
+    [['--include-subgroups'], 'tokenscope suggest: --include-subgroups goes with --group\n'],
+    [['--group', 'acme', '--stack', 'acme-web'], 'tokenscope suggest: --stack picks stacks of the synthesized app; it does not go with --group\n'],
+    [['--group', 'nope'], 'tokenscope suggest: GitLab has no group nope, or the token cannot see it\n'],
+    [['--synth-dir', 'missing'], 'has no synthesized stacks'],
+  ])('refuses %j with a clear message', async (args, message) => {
+    const io = memoryIO(env(), dir);
+    const code = await runCli(['node', 'tokenscope', 'suggest', ...args], io);
+    expect(code).toBe(1);
+    expect(io.err()).toContain(message);
+    expect(io.out()).toBe('');
+  });
+
+  it('stops at once for a job token, never printing it', async () => {
+    const io = memoryIO({ GITLAB_URL: sandbox.url, GITLAB_TOKEN: 'glcbt-64_sandboxEtlRunningJob01' }, dir);
+    const code = await runCli(['node', 'tokenscope', 'suggest'], io);
+    expect(code).toBe(1);
+    expect(io.err()).toMatch(/^tokenscope suggest: tokenscope suggest needs a personal, project or group access token with read_api/);
+    expect(io.err()).not.toContain('sandboxEtlRunningJob01');
+  });
+});
