@@ -1,4 +1,5 @@
 import { check, roleName } from './checks';
+import { policyRemedy } from '../policies/hints';
 import { ProbeClient, ServerProblem } from './probe-client';
 import type { ProbeOutcome } from './probes';
 import type { Check } from './types';
@@ -67,9 +68,7 @@ async function probeJobTokenOnProject(client: ProbeClient, outcome: ProbeOutcome
         'project.access',
         'fail',
         `${target} allows ${source}, but with fine-grained permissions that lack ${policy[1]}: "${a.errorText}"`,
-        `add ${p} to the job token permissions of ${source}'s entry in ${target}'s allowlist (Settings > CI/CD > Job token permissions, ` +
-          `or GraphQL ciJobTokenScopeUpdatePolicies(input: { projectPath: "${target}", targetPath: "${source}", defaultPermissions: false, ` +
-          `jobTokenPolicies: [..., ${p}] })); the Terraform provider has no resource for fine-grained permissions`,
+        policyRemedy(source, target, p),
       );
     }
     return check(
