@@ -48,7 +48,8 @@ export function canReadGroup(p: Principal, group: Group, state?: SandboxState): 
   if (groupAccessLevel(group, p.user.id) >= GUEST) return true;
   // Members of something inside a private group can see the group itself.
   if (!state) return false;
-  return state.groupProjects(group, true).some((proj) => projectAccessLevel(proj, p.user!.id) >= GUEST);
+  return state.memoize(`member-below:${p.user.id}:${group.id}`,
+    () => state.groupProjects(group, true).some((proj) => projectAccessLevel(proj, p.user!.id) >= GUEST));
 }
 
 /** Maintainer (GitLab's `admin_project`): needed to read or change the job-token scope. */

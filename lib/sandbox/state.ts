@@ -121,6 +121,7 @@ export class SandboxState {
   private readonly groupsByPath = new Map<string, Group>();
   private readonly projectsByPath = new Map<string, Project>();
   private readonly groupProjectsCache = new Map<number, Project[]>();
+  private readonly derived = new Map<string, unknown>();
   private nextLinkId = 1;
   private nextNoteId = 1;
   private nextUserId = 1;
@@ -132,6 +133,17 @@ export class SandboxState {
       revision: createHash('sha1').update(version).digest('hex').slice(0, 11),
       enforceAllowlist: instance.enforceAllowlist ?? false,
     };
+  }
+
+  /**
+   * Caches a derived fact that only depends on memberships and the group tree,
+   * which never change after seeding.
+   */
+  memoize<T>(key: string, compute: () => T): T {
+    if (this.derived.has(key)) return this.derived.get(key) as T;
+    const value = compute();
+    this.derived.set(key, value);
+    return value;
   }
 
   nowIso(): string {
