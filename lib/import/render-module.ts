@@ -53,10 +53,15 @@ export function renderScopesModule(spec: ModuleSpec): string {
   }
   lines.push(' */');
   lines.push("import { Construct } from 'constructs';");
+  const scopes = [...spec.scopes].sort((a, b) => byPath(a.project, b.project));
+  if (scopes.length === 0) {
+    // An unused import or parameter would fail strict builds (noUnusedLocals / noUnusedParameters).
+    lines.push('', `export function ${spec.functionName}(_scope: Construct): void {`, '  // Nothing was imported.', '}');
+    return lines.join('\n') + '\n';
+  }
   lines.push(`import { JobTokenScope } from ${quoteString(spec.importFrom)};`);
   lines.push('');
   lines.push(`export function ${spec.functionName}(scope: Construct): void {`);
-  const scopes = [...spec.scopes].sort((a, b) => byPath(a.project, b.project));
   scopes.forEach((s) => lines.push(...renderScope(s)));
   lines.push('}');
   return lines.join('\n') + '\n';
