@@ -12,7 +12,9 @@ import { fetchAuthLogs, resolveIdsFromGitLab } from '../../plan/gitlab-lookups';
 import { mergeRequestFromEnv, noteBody, noteMarker, upsertMrNote } from '../../plan/mr-note';
 import { emptyNames, mergeNames, namesFromLock } from '../../plan/names';
 import { distinctStacks, readPlanFile } from '../../plan/plan-file';
-import { renderJson } from '../../plan/render-json';
+import { renderJson, toJsonReport } from '../../plan/render-json';
+import { readDeclaredPolicySources } from '../../policies/declared';
+import { comparedSection, declaredSection, PolicySection, policySectionJson, policySectionMarkdown } from '../../policies/plan-section';
 import { renderMarkdown } from '../../plan/render-markdown';
 import type { AuthLogs } from '../../plan/risks';
 import { needsAuthLog } from '../../plan/risks';
@@ -42,6 +44,7 @@ interface Options {
   postMrNote?: boolean;
   noteKey?: string;
   failOnRisk?: boolean;
+  synthDir?: string;
 }
 
 class UsageError extends Error {}
@@ -65,6 +68,7 @@ export function createPlanSummaryCommand(deps: PlanSummaryDeps = {}): CommandMod
         .option('--post-mr-note', 'create or update the summary note on the merge request (CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID)')
         .option('--note-key <key>', 'keep a separate note per key (e.g. per ops directory) instead of one per merge request')
         .option('--fail-on-risk', 'exit 3 when the summary has risk notes')
+        .option('--synth-dir <dir>', 'also show fine-grained job-token permissions declared in this synth dir (compared with GitLab with --resolve)')
         .addHelpText('after', helpPage('plan-summary'))
         .action(async (files: string[], opts: Options) => {
           state.exitCode = await runPlanSummary(files, opts, io, deps);
@@ -114,8 +118,15 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
 
     const summary = buildSummary({ plans, scopes, authLogs, warnings, now });
     const footer = pipelineFooter(io.env);
-    const markdown = renderMarkdown(summary, { footer });
-    const text = mask(opts.format === 'json' ? renderJson(summary) : markdown);
+    // Permissions are not in the plan JSON (they travel in a // comment): read them from the synth dir.
+    let policies: PolicySection | undefined;
+    if (opts.synthDir) {
+      const sources = readDeclaredPolicySources(path.resolve(io.cwd, opts.synthDir));
+      policies = opts.resolve ? await comparedSection(gitlabClient(io, opts, deps, '--resolve'), sources, lock) : declaredSection(sources);
+    }
+    const markdown = renderMarkdown(summary, { footer }) + (policies ? policySectionMarkdown(policies) : '');
+    const json = () => (policies ? JSON.stringify({ ...toJsonReport(summary), policies: policySectionJson(policies) }, null, 2) + '\n' : renderJson(summary));
+    const text = mask(opts.format === 'json' ? json() : markdown);
     if (opts.output) writeFile(io.cwd, opts.output, text);
     else io.stdout.write(text);
     if (opts.gitlabReport) writeFile(io.cwd, opts.gitlabReport, serializeWidgetReport(summary.widget));
