@@ -1,0 +1,70 @@
+import { startSandbox, Sandbox, SeedFile, validateSeed } from '../../lib/sandbox';
+import { DeletedOriginCounter } from '../../lib/suggest/deleted-origins';
+import { readLiveScopes } from '../../lib/live/reader';
+import { isLiveError } from '../../lib/live/types';
+
+const TOKEN = 'glpat-sandbox-ops-readonly-00000000002';
+
+/** 30 origins reached big/target, and two projects that did were deleted since: their rows sort last, on the second page. */
+function seed(): SeedFile {
+  const origins = Array.from({ length: 30 }, (_, i) => `big/o${String(i).padStart(2, '0')}`);
+  return {
+    users: [{ username: 'ops' }],
+    groups: [{ path: 'big', members: { ops: 'maintainer' } }],
+    projects: [
+      { path: 'big/target', authLog: [
+        ...origins.map((origin) => ({ origin, lastAuthorizedAt: '2026-11-20T00:00:00Z' })),
+        { origin: 'big/gone-1', deleted: true, lastAuthorizedAt: '2026-11-01T00:00:00Z' },
+        { origin: 'big/gone-2', deleted: true, lastAuthorizedAt: '2026-11-02T00:00:00Z' },
+      ] },
+      { path: 'big/small', authLog: [{ origin: 'big/gone-3', deleted: true, lastAuthorizedAt: '2026-11-01T00:00:00Z' }] },
+      ...origins.map((path) => ({ path })),
+    ],
+    tokens: [{ token: TOKEN, type: 'personal', user: 'ops', scopes: ['read_api'] }],
+  } as SeedFile;
+}
+
+describe('auth-log rows whose origin project was deleted', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => { sandbox = await startSandbox({ seed: seed(), port: 0 }); });
+  afterAll(async () => { await sandbox.stop(); });
+
+  it('the sandbox answers like GitLab: the row is null, with the non-null error at its path, the rest of the log intact', async () => {
+    const res = await fetch(`${sandbox.url}/api/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ query: '{ project(fullPath: "big/small") { ciJobTokenAuthLogs { count nodes { originProject { fullPath } lastAuthorizedAt } } } }' }),
+    });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.data.project.ciJobTokenAuthLogs).toEqual({ count: 1, nodes: [null] });
+    expect(body.errors).toEqual([expect.objectContaining({
+      message: 'Cannot return null for non-nullable field CiJobTokenAuthLog.originProject.',
+      path: ['project', 'ciJobTokenAuthLogs', 'nodes', 0, 'originProject'],
+    })]);
+  });
+
+  it('the live reader keeps every other row, on every page, and the counter sees each deleted one once', async () => {
+    const http = new DeletedOriginCounter({ baseUrl: sandbox.url, token: TOKEN });
+    const live = await readLiveScopes(http, ['big/target', 'big/small'], { authLog: true });
+    const target = live.get('big/target');
+    const small = live.get('big/small');
+    if (isLiveError(target) || isLiveError(small) || !target || !small) throw new Error('not read');
+    expect(target.authLog).toHaveLength(30);
+    expect(small.authLog).toEqual([]);
+    expect(http.deletedOrigins('big/target')).toBe(2);
+    expect(http.deletedOrigins('BIG/SMALL')).toBe(1);
+    expect(http.deletedOrigins('big/o00')).toBe(0);
+  });
+
+  it('the seed says what is wrong with a deleted origin', () => {
+    const bad = (entry: Record<string, unknown>) => {
+      const s = seed() as unknown as { projects: Array<{ authLog?: unknown[] }> };
+      s.projects[1].authLog = [{ lastAuthorizedAt: '2026-11-01T00:00:00Z', ...entry }];
+      return () => validateSeed(s);
+    };
+    expect(bad({ origin: 'big/o01', deleted: true })).toThrow('authLog[0] origin "big/o01" is marked deleted but is a project in the seed');
+    expect(bad({ origin: 'big/x', deleted: 'yes' })).toThrow('authLog[0] deleted must be true or false');
+    expect(bad({ origin: 'big/x' })).toThrow('authLog[0] origin "big/x" is not a project in the seed');
+  });
+});
