@@ -87,6 +87,24 @@ describe('tokenscope drift against the sandbox', () => {
     }
   });
 
+  it('says enforced_by_instance, not limit_access_mismatch, when the instance enforces the allowlist', async () => {
+    const seed = JSON.parse(JSON.stringify(inSyncSeed()));
+    seed.instance.enforceAllowlist = true;
+    seed.projects.find((p: { path: string }) => p.path === 'acme/security/scanner').limitAccess = false;
+    const sb = await startSandbox({ port: 0, seed });
+    try {
+      const r = await drift(['--format', 'json'], { GITLAB_URL: sb.url, GITLAB_TOKEN: OPS_READ });
+      expect(r.code).toBe(0);
+      const scanner = JSON.parse(r.out).projects.find((p: { project: string }) => p.project === 'acme/security/scanner');
+      expect(scanner).toEqual({
+        project: 'acme/security/scanner', stack: 'acme-security', status: 'in_sync',
+        findings: [{ kind: 'enforced_by_instance', declared: true, live: false, effective: true }],
+      });
+    } finally {
+      await sb.stop();
+    }
+  });
+
   it('exits 1 with permission_denied for projects the token may not administer (errors win over drift)', async () => {
     const r = await drift(['--format', 'json'], { GITLAB_URL: sandbox.url, GITLAB_TOKEN: DEV });
     expect(r.code).toBe(1);
