@@ -83,6 +83,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 async function main(): Promise<void> {
   const { sizes, full } = args();
   const rows: string[] = [];
+  const goals: string[] = [];
   let perProjectRest: Measure | undefined;
   for (const n of sizes) {
     process.stderr.write(`bench drift: ${n} projects, tokenscope...\n`);
@@ -97,6 +98,15 @@ async function main(): Promise<void> {
       rest = { requests: perProjectRest.requests * n, wallMs: perProjectRest.wallMs * n, maxRssMb: NaN, drifted: 0, unreadable: 0, extrapolated: true };
     }
     const x = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
+    const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+    if (n === 1000) {
+      goals.push(`- 1,000 projects: ${x(rest.requests, ts.requests)} fewer HTTP requests (goal 50x): ${met(rest.requests / ts.requests >= 50)}; ` +
+        `${x(rest.wallMs, ts.wallMs)} less wall time (goal 10x): ${met(rest.wallMs / ts.wallMs >= 10)}.`);
+    }
+    if (n === 10000) {
+      goals.push(`- 10,000 projects: ${secs(ts.wallMs)} (goal under 30 s): ${met(ts.wallMs < 30_000)}; peak RSS ${ts.maxRssMb.toFixed(0)} MB ` +
+        `(goal under 300 MB): ${met(ts.maxRssMb < 300)}.`);
+    }
     const est = rest.extrapolated ? ' (extrapolated)' : '';
     rows.push(
       `| ${fmt(n)} | tokenscope drift | ${fmt(ts.requests)} | ${secs(ts.wallMs)} | ${ts.maxRssMb.toFixed(0)} MB | ${ts.drifted} |`,
@@ -123,6 +133,9 @@ async function main(): Promise<void> {
     `Run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores.`,
     '',
     table,
+    '',
+    ...(goals.length ? ['Goals:', '', ...goals, ''] : []),
+    'Most of the peak RSS is Node with ts-node and the TypeScript compiler (about 170 MB before the first request).',
     '',
   ].join('\n');
   process.stdout.write(table + '\n');
