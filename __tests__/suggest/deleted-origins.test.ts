@@ -36,7 +36,7 @@ describe('auth-log rows whose origin project was deleted', () => {
       body: JSON.stringify({ query: '{ project(fullPath: "big/small") { ciJobTokenAuthLogs { count nodes { originProject { fullPath } lastAuthorizedAt } } } }' }),
     });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as { data: { project: { ciJobTokenAuthLogs: unknown } }; errors: unknown[] };
     expect(body.data.project.ciJobTokenAuthLogs).toEqual({ count: 1, nodes: [null] });
     expect(body.errors).toEqual([expect.objectContaining({
       message: 'Cannot return null for non-nullable field CiJobTokenAuthLog.originProject.',
