@@ -80,7 +80,9 @@ async function runApply(flags: ApplyFlags, io: CliIO, deps: PoliciesDeps): Promi
     return exitCodeFor(report);
   } catch (e) {
     // PreflightError, ConfigError, DeclaredReadError, FatalReadError, FeatureDetectionError carry a message meant for people.
-    io.stderr.write(`tokenscope policies: ${mask(e instanceof Error ? e.message : String(e))}\n`);
+    const msg = mask(e instanceof Error ? e.message : String(e));
+    // Preflight messages already start with "tokenscope policies apply needs ...".
+    io.stderr.write(msg.startsWith('tokenscope ') ? `${msg}\n` : `tokenscope policies: ${msg}\n`);
     return EXIT_ERROR;
   }
 }
