@@ -31,8 +31,8 @@ export function benchOrg(n: number): BenchOrg {
   let drifted = 0;
   for (let i = 0; i < n; i++) {
     const targets = [1, 2, 3, 4, 5].map((d) => (i + d * 7) % n);
-    const groupTargets = [i % teams, (i + 1) % teams].map((k) => k + (k === (i + 1) % teams && teams === 1 ? 0 : 0));
-    const declaredGroups = [...new Set(groupTargets)];
+    // With a single team both picks are the same group; a set keeps entries distinct.
+    const declaredGroups = [...new Set([i % teams, (i + 1) % teams])];
     let liveProjects = targets.map(pathOf);
     let liveGroups = declaredGroups.map(groupOf);
     let limitAccess = true;
