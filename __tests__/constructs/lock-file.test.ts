@@ -27,8 +27,11 @@ describe('lock file', () => {
     const stack = new TokenScopeStack(app, 's', { lockFile: lock });
     new JobTokenScope(stack, 'web', { project: 'acme/web', allowProjects: ['acme/new'], allowGroups: ['acme/other'] });
     const msg = synthError(stack);
-    expect(msg).toContain('[s/web] JobTokenScope for project "acme/web": project "acme/new" is not in tokenscope.lock.json; run `tokenscope resolve` to add it.');
-    expect(msg).toContain('group "acme/other" is not in tokenscope.lock.json; run `tokenscope resolve` to add it.');
+    expect(msg).toContain(
+      '[s/web] JobTokenScope for project "acme/web": project "acme/new" is not in tokenscope.lock.json; run `tokenscope resolve` to add it ' +
+        '(synthesize with TOKENSCOPE_LOCK_FILE=off first so that resolve sees it).',
+    );
+    expect(msg).toContain('group "acme/other" is not in tokenscope.lock.json; run `tokenscope resolve` to add it');
   });
 
   test('the lock file in the working directory is used by default', () => {
@@ -42,6 +45,23 @@ describe('lock file', () => {
       new JobTokenScope(stack, 'web', { project: 'acme/web', allowProjects: ['acme/api'] });
       expect(scopes(synthJson(stack)).scope_acme_web.target_project_ids).toEqual([12]);
     } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  test('TOKENSCOPE_LOCK_FILE=off ignores the lock file in the working directory', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-lock-'));
+    fs.writeFileSync(path.join(dir, 'tokenscope.lock.json'), serializeLockFile(lock));
+    const cwd = process.cwd();
+    process.env.TOKENSCOPE_LOCK_FILE = 'off';
+    try {
+      process.chdir(dir);
+      const app = Testing.app();
+      const stack = new TokenScopeStack(app, 's');
+      new JobTokenScope(stack, 'web', { project: 'acme/web', allowProjects: ['acme/new'] });
+      expect(scopes(synthJson(stack)).scope_acme_web.target_project_ids).toEqual(['${data.gitlab_project.project_acme_new.id}']);
+    } finally {
+      delete process.env.TOKENSCOPE_LOCK_FILE;
       process.chdir(cwd);
     }
   });

@@ -64,6 +64,19 @@ describe('tokenscope drift against the sandbox', () => {
     expect(after.httpRequests - before.httpRequests).toBeLessThanOrEqual(5);
   });
 
+  it('--json-output and --junit-output write the other formats from the same read', async () => {
+    const before = sandbox.stats();
+    const r = await drift(['--format', 'text', '--no-progress', '--output', 'drift.txt', '--json-output', 'drift.json', '--junit-output', 'drift.xml']);
+    const requests = sandbox.stats().httpRequests - before.httpRequests;
+    expect(r.code).toBe(2);
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'drift.json'), 'utf8'));
+    expect(json.summary).toEqual({ projects: 11, inSync: 7, drifted: 4, unreadable: 0, requests });
+    const xml = fs.readFileSync(path.join(dir, 'drift.xml'), 'utf8');
+    expect((xml.match(/<testcase /g) ?? []).length).toBe(11);
+    expect((xml.match(/<failure /g) ?? []).length).toBe(4);
+    expect(fs.readFileSync(path.join(dir, 'drift.txt'), 'utf8')).toContain('acme/web/design-system');
+  });
+
   it('without --auth-log reports no auth-log findings', async () => {
     const r = await drift(['--format', 'json']);
     const rc = JSON.parse(r.out).projects.find((p: { project: string }) => p.project === 'acme/platform/tools/release-cli');

@@ -98,7 +98,9 @@ describe('what the jobs do', () => {
     expect(drift.parallel).toBe(4);
     expect(drift.artifacts).toMatchObject({ when: 'always', reports: { junit: 'drift-*.xml' } });
     expect((drift.artifacts as { paths: string[] }).paths).toEqual(['drift-*.json', 'drift-*.xml']);
-    expect(script('tokenscope-drift')).toContain('drift --synth-dir "$TOKENSCOPE_SYNTH_DIR" --format junit --output "drift-$shard.xml"');
+    expect(script('tokenscope-drift')).toContain(
+      'drift --synth-dir "$TOKENSCOPE_SYNTH_DIR" --format json --output "drift-$shard.json" --junit-output "drift-$shard.xml"',
+    );
   });
 
   it('synth runs for every pipeline that needs it', () => {
@@ -144,9 +146,8 @@ echo "npx $*" >> "${tmp}/calls"
 exit 0`);
     writeExe('fake-drift', `#!/bin/bash
 echo "drift $*" >> "${tmp}/calls"
-out=""; prev=""
-for a in "$@"; do [ "$prev" = "--output" ] && out="$a"; prev="$a"; done
-echo "report" > "$out"
+prev=""
+for a in "$@"; do [ "$prev" = "--output" ] || [ "$prev" = "--junit-output" ] && echo "report" > "$a"; prev="$a"; done
 exit "\${FAKE_DRIFT_RC:-0}"`);
   });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -209,10 +210,7 @@ exit "\${FAKE_DRIFT_RC:-0}"`);
   it.each([['0', 0], ['2', 2], ['1', 1]])('drift: exit %s fails the job with %p, and both reports are kept', (rc, want) => {
     const r = runJob('tokenscope-drift', { TOKENSCOPE_CMD: 'fake-drift', FAKE_DRIFT_RC: rc, CI_NODE_INDEX: '3', CI_NODE_TOTAL: '4' });
     expect(r.code).toBe(want);
-    expect(r.calls).toEqual([
-      'drift drift --synth-dir cdktf.out --format json --output drift-3.json',
-      'drift drift --synth-dir cdktf.out --format junit --output drift-3.xml',
-    ]);
+    expect(r.calls).toEqual(['drift drift --synth-dir cdktf.out --format json --output drift-3.json --junit-output drift-3.xml']);
     expect(fs.existsSync(path.join(tmp, 'drift-3.json')) && fs.existsSync(path.join(tmp, 'drift-3.xml'))).toBe(true);
   });
 

@@ -273,7 +273,7 @@ export class JobTokenScope extends Construct {
           if (!found.ok) {
             errors.push(
               `${subject}: ${list === 'allowProjects' ? 'project' : 'group'} ${JSON.stringify(e.ref.path)} is not in ` +
-                `tokenscope.lock.json; run \`tokenscope resolve\` to add it.`,
+                `tokenscope.lock.json; run \`tokenscope resolve\` to add it (synthesize with TOKENSCOPE_LOCK_FILE=off first so that resolve sees it).`,
             );
           }
         }

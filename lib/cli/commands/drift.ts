@@ -26,6 +26,8 @@ export interface DriftCliOptions {
   tokenEnv?: string;
   format: Format;
   output?: string;
+  jsonOutput?: string;
+  junitOutput?: string;
   baseline?: string;
   writeBaseline?: boolean;
   authLog?: boolean;
@@ -96,6 +98,9 @@ export async function driftCommand(opts: DriftCliOptions, io: CliIO, deps: Drift
       report = applyBaseline(report, b);
     }
     const code = exitCodeFor(report);
+    for (const [file, format] of [[opts.jsonOutput, 'json'], [opts.junitOutput, 'junit']] as const) {
+      if (file) fs.writeFileSync(path.resolve(io.cwd, file), target.mask(renderReport(report, format, false)));
+    }
     if (opts.output) {
       const file = path.resolve(io.cwd, opts.output);
       fs.writeFileSync(file, target.mask(renderReport(report, opts.format, false)));
@@ -131,6 +136,8 @@ export function addDriftOptions(cmd: Command): Command {
     .option('--token-env <name>', 'environment variable holding the token (default GITLAB_TOKEN)')
     .addOption(new Option('--format <format>', 'report format').choices([...FORMATS]).default('text'))
     .option('--output <file>', 'write the report to FILE instead of stdout')
+    .option('--json-output <file>', 'also write the JSON report to FILE (same run, no extra requests)')
+    .option('--junit-output <file>', 'also write the JUnit report to FILE (same run, no extra requests)')
     .option('--baseline <file>', 'accept the findings listed in FILE; only new drift fails the run')
     .option('--write-baseline', `write every current finding to the baseline file (--baseline FILE, default ${DEFAULT_BASELINE})`)
     .option('--auth-log', 'report projects in the authentication log that the declaration does not allow')
