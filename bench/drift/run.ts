@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     `Sandbox with ${LATENCY_MS} ms latency per request, concurrency ${CONCURRENCY} for both readers, each declared project allowing`,
     '5 projects and 2 groups, every tenth project drifted (toggle off, entry missing or added). HTTP requests are counted by the',
     'sandbox (retries included; tokenscope\'s count includes its one token preflight request). Wall time runs from the start of the',
-    'read to the finished report, inside the reader\'s own process; peak RSS is that process\'s (Node + ts-node + the reader; the',
+    'read to the finished report, inside the reader\'s own process; peak RSS is that process\'s (Node, the TypeScript transpiler and the reader; the',
     'sandbox runs in the parent). The REST reader reads like the Terraform provider\'s refresh: GET job_token_scope, then the',
     'allowlist and groups_allowlist at per_page=20, page by page. Rows marked extrapolated scale the 1,000-project REST',
     'run linearly (run with `--full` to measure them).',
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     table,
     '',
     ...(goals.length ? ['Goals:', '', ...goals, ''] : []),
-    'Most of the peak RSS is Node with ts-node and the TypeScript compiler (about 170 MB before the first request).',
+    'Most of the peak RSS is Node with the TypeScript transpiler that loads the sources (about 170 MB before the first request).',
     '',
   ].join('\n');
   process.stdout.write(table + '\n');

@@ -1,8 +1,8 @@
 export * from './types';
-export { readDeclared, listStacks, DeclaredScope, DeclaredRef, DeclaredReadError } from './declared';
-export { compareScope, ResolvedScope, TargetRef, countsAsDrift, statusOf } from './compare';
+export { readDeclared, listStacks, type DeclaredScope, type DeclaredRef, DeclaredReadError } from './declared';
+export { compareScope, type ResolvedScope, type TargetRef, countsAsDrift, statusOf } from './compare';
 export { resolveDeclaredIds } from './resolve-targets';
-export { parseBaseline, readBaseline, baselineFrom, serializeBaseline, applyBaseline, Baseline, BaselineError } from './baseline';
-export { parseShard, shardFromEnv, shardOf, inShard, Shard, ShardError } from './shard';
-export { runDrift, driftFor, DriftRunOptions, DEFAULT_AUTH_LOG_DAYS } from './run';
+export { parseBaseline, readBaseline, baselineFrom, serializeBaseline, applyBaseline, type Baseline, BaselineError } from './baseline';
+export { parseShard, shardFromEnv, shardOf, inShard, type Shard, ShardError } from './shard';
+export { runDrift, driftFor, type DriftRunOptions, DEFAULT_AUTH_LOG_DAYS } from './run';
 export * from './report';

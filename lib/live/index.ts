@@ -1,5 +1,5 @@
-export { readLiveScopes, ReadStats, PERMISSION_TEXT } from './reader';
-export { lookupIds, lookupPaths, PathIds, IdPaths, LookupOptions } from './lookup';
+export { readLiveScopes, type ReadStats, PERMISSION_TEXT } from './reader';
+export { lookupIds, lookupPaths, type PathIds, type IdPaths, type LookupOptions } from './lookup';
 export { FatalReadError } from './engine';
 export { estimateComplexity } from './complexity';
 export * from './types';

@@ -1,1 +1,1 @@
-export { collectPaths, resolveLock, AppPaths, ResolveResult } from './resolve';
+export { collectPaths, resolveLock, type AppPaths, type ResolveResult } from './resolve';

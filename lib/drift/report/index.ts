@@ -1,5 +1,5 @@
 export { renderJson } from './json';
-export { renderText, useColor, TextOptions } from './text';
+export { renderText, useColor, type TextOptions } from './text';
 export { renderMarkdown } from './markdown';
 export { renderJunit } from './junit';
 export { describeFinding } from './describe';
