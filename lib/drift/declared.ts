@@ -48,11 +48,8 @@ export function listStacks(synthDir: string): string[] {
     .sort();
 }
 
-/**
- * Every `gitlab_project_job_token_scopes` in the chosen stacks, with targets
- * turned back into paths through the stack's data sources; literal ids stay ids.
- */
-export function readDeclared(synthDir: string, stacks: readonly string[] = []): DeclaredScope[] {
+/** The stacks of a synth dir to read: all of them, or the named ones (an unknown name is an error listing those there). */
+export function chooseStacks(synthDir: string, stacks: readonly string[] = []): string[] {
   const available = listStacks(synthDir);
   const unknown = stacks.filter((s) => !available.includes(s));
   if (unknown.length > 0) {
@@ -60,7 +57,15 @@ export function readDeclared(synthDir: string, stacks: readonly string[] = []): 
       `no stack ${unknown.map((s) => `"${s}"`).join(', ')} in ${synthDir}; stacks there: ${available.join(', ') || 'none'}`,
     );
   }
-  const chosen = stacks.length > 0 ? available.filter((s) => stacks.includes(s)) : available;
+  return stacks.length > 0 ? available.filter((s) => stacks.includes(s)) : available;
+}
+
+/**
+ * Every `gitlab_project_job_token_scopes` in the chosen stacks, with targets
+ * turned back into paths through the stack's data sources; literal ids stay ids.
+ */
+export function readDeclared(synthDir: string, stacks: readonly string[] = []): DeclaredScope[] {
+  const chosen = chooseStacks(synthDir, stacks);
   const out: DeclaredScope[] = [];
   for (const stack of chosen) {
     const file = path.join(synthDir, 'stacks', stack, 'cdk.tf.json');

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DeclaredReadError, DeclaredRef, declaredFromStack, listStacks } from '../drift/declared';
+import { chooseStacks, DeclaredReadError, DeclaredRef, declaredFromStack } from '../drift/declared';
 import { POLICY_METADATA_KEY } from '../constructs/job-token-scope';
 import { LockFile } from '../lockfile';
 import { parseTargetRef } from '../model/target';
@@ -32,14 +32,7 @@ type StackJson = Parameters<typeof declaredFromStack>[1];
  * membership), plus the `//` block Terraform ignores.
  */
 export function readDeclaredPolicySources(synthDir: string, stacks: readonly string[] = []): UnresolvedPolicyScope[] {
-  const available = listStacks(synthDir);
-  const unknown = stacks.filter((s) => !available.includes(s));
-  if (unknown.length > 0) {
-    throw new DeclaredReadError(
-      `no stack ${unknown.map((s) => `"${s}"`).join(', ')} in ${synthDir}; stacks there: ${available.join(', ') || 'none'}`,
-    );
-  }
-  const chosen = stacks.length > 0 ? available.filter((s) => stacks.includes(s)) : available;
+  const chosen = chooseStacks(synthDir, stacks);
   const out: UnresolvedPolicyScope[] = [];
   for (const stack of chosen) {
     const file = path.join(synthDir, 'stacks', stack, 'cdk.tf.json');

@@ -2,6 +2,7 @@
  * The sandbox seed file: its TypeScript types and the validation that refuses a
  * bad seed with a message naming the offending entry. Pure: no I/O.
  */
+import { JOB_TOKEN_POLICIES as MODEL_POLICIES } from '../model/policies';
 
 export type Visibility = 'private' | 'internal' | 'public';
 export type RoleName = 'guest' | 'planner' | 'reporter' | 'developer' | 'maintainer' | 'owner';
@@ -18,18 +19,8 @@ export const TOKEN_SCOPES: readonly string[] = [
   'ai_features', 'k8s_proxy', 'self_rotate', 'read_service_ping', 'openid', 'profile', 'email',
 ];
 
-/** Fine-grained job-token permissions (GitLab enum `CiJobTokenScopePolicies`). */
-export const JOB_TOKEN_POLICIES: readonly string[] = [
-  'READ_CONTAINERS', 'ADMIN_CONTAINERS',
-  'READ_DEPLOYMENTS', 'ADMIN_DEPLOYMENTS',
-  'READ_ENVIRONMENTS', 'ADMIN_ENVIRONMENTS',
-  'READ_JOBS', 'ADMIN_JOBS',
-  'READ_PACKAGES', 'ADMIN_PACKAGES',
-  'READ_RELEASES', 'ADMIN_RELEASES',
-  'READ_SECURE_FILES', 'ADMIN_SECURE_FILES',
-  'READ_TERRAFORM_STATE', 'ADMIN_TERRAFORM_STATE',
-  'READ_MERGE_REQUESTS', 'READ_PIPELINES', 'ADMIN_PIPELINES', 'READ_REPOSITORIES', 'READ_WORK_ITEMS',
-];
+/** Fine-grained job-token permissions (GitLab enum `CiJobTokenScopePolicies`): the one list, in lib/model. */
+export const JOB_TOKEN_POLICIES: readonly string[] = MODEL_POLICIES;
 
 export interface SeedInstance {
   version?: string;
