@@ -6,16 +6,15 @@ import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { ConfigError, resolveTarget, GitLabTarget } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
-import { FatalReadError } from '../../live/engine';
 import { readLockFile, LockFileError } from '../../lockfile';
-import { preflightApiToken, PreflightError, refusedTokenMessage } from '../../doctor';
-import { describeSecret } from '../../gitlab/secrets';
+import { preflightApiToken, PreflightError } from '../../doctor';
 import {
   applyBaseline, baselineFrom, BaselineError, DEFAULT_AUTH_LOG_DAYS, DeclaredReadError, exitCodeFor, EXIT_ERROR, FORMATS, Format,
   parseShard, readBaseline, renderJson, renderJunit, renderMarkdown, renderText, runDrift, serializeBaseline, shardFromEnv,
   ShardError, useColor, DriftReport, Baseline, Shard,
 } from '../../drift';
 import { progressBar } from '../../drift/progress';
+import { commandErrorMessage } from '../command-error';
 
 export const DEFAULT_BASELINE = 'tokenscope.baseline.json';
 
@@ -111,19 +110,10 @@ export async function driftCommand(opts: DriftCliOptions, io: CliIO, deps: Drift
     }
     return code;
   } catch (err) {
-    const mask = target?.mask ?? ((s: string) => s);
-    let msg: string;
-    if (err instanceof FatalReadError && err.status === 401 && target) {
-      msg = refusedTokenMessage('drift', 'read_api', target.tokenSource ?? 'GITLAB_TOKEN', target.token ? describeSecret(target.token) : 'no token');
-    } else if (
-      err instanceof PreflightError || err instanceof FatalReadError || err instanceof ConfigError || err instanceof DeclaredReadError ||
-      err instanceof LockFileError || err instanceof BaselineError || err instanceof ShardError
-    ) {
-      msg = err.message;
-    } else {
-      msg = `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
-    }
-    io.stderr.write(`tokenscope drift: ${mask(msg)}\n`);
+    io.stderr.write(commandErrorMessage(err, target, {
+      command: 'drift',
+      expected: [PreflightError, ConfigError, DeclaredReadError, LockFileError, BaselineError, ShardError],
+    }));
     return EXIT_ERROR;
   }
 }

@@ -6,15 +6,14 @@ import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { ConfigError, GitLabTarget, resolveTarget } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
-import { describeSecret } from '../../gitlab/secrets';
-import { FatalReadError } from '../../live/engine';
-import { preflightApiToken, PreflightError, refusedTokenMessage } from '../../doctor';
+import { preflightApiToken, PreflightError } from '../../doctor';
 import { progressBar } from '../../drift/progress';
 import { parseTargetRef } from '../../model/target';
 import { GroupReadError } from '../../import/group-projects';
 import { readForImport } from '../../import/read';
 import { defaultOutFile, functionNameFor, renderScopesModule } from '../../import/render-module';
 import { defaultImportFrom } from '../../import/module-spec';
+import { commandErrorMessage } from '../command-error';
 
 export interface ImportCliOptions {
   group?: string;
@@ -116,16 +115,10 @@ export async function importCommand(opts: ImportCliOptions, io: CliIO, deps: Imp
     (toStdout ? io.stderr : io.stdout).write(summary);
     return read.unreadable.length > 0 ? EXIT_IMPORT_ERROR : EXIT_IMPORTED;
   } catch (err) {
-    const mask = target?.mask ?? ((s: string) => s);
-    let msg: string;
-    if (err instanceof FatalReadError && err.status === 401 && target) {
-      msg = refusedTokenMessage('import', 'read_api', target.tokenSource ?? 'GITLAB_TOKEN', target.token ? describeSecret(target.token) : 'no token');
-    } else if (err instanceof UsageError || err instanceof PreflightError || err instanceof FatalReadError || err instanceof ConfigError || err instanceof GroupReadError) {
-      msg = err.message;
-    } else {
-      msg = `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
-    }
-    io.stderr.write(`tokenscope import: ${mask(msg)}\n`);
+    io.stderr.write(commandErrorMessage(err, target, {
+      command: 'import',
+      expected: [UsageError, PreflightError, ConfigError, GroupReadError],
+    }));
     return EXIT_IMPORT_ERROR;
   }
 }

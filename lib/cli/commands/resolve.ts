@@ -5,13 +5,12 @@ import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { ConfigError, GitLabTarget, resolveTarget } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
-import { describeSecret } from '../../gitlab/secrets';
-import { FatalReadError } from '../../live/engine';
 import { LOCK_FILE_NAME, LockFileError, parseLockFile, writeLockFile } from '../../lockfile';
-import { preflightApiToken, PreflightError, refusedTokenMessage } from '../../doctor';
+import { preflightApiToken, PreflightError } from '../../doctor';
 import { DeclaredReadError, readDeclared } from '../../drift/declared';
 import { collectPaths, resolveLock } from '../../resolve';
 import * as fs from 'fs';
+import { commandErrorMessage } from '../command-error';
 
 export interface ResolveCliOptions {
   synthDir: string;
@@ -65,17 +64,11 @@ export async function resolveCommand(opts: ResolveCliOptions, io: CliIO, deps: {
     );
     return 0;
   } catch (err) {
-    const mask = target?.mask ?? ((s: string) => s);
-    let msg: string;
-    if (err instanceof FatalReadError && err.status === 401 && target) {
-      msg = refusedTokenMessage('resolve', 'read_api', target.tokenSource ?? 'GITLAB_TOKEN', target.token ? describeSecret(target.token) : 'no token',
-        'at least Guest on the projects and groups');
-    } else if (err instanceof PreflightError || err instanceof FatalReadError || err instanceof ConfigError || err instanceof DeclaredReadError || err instanceof LockFileError) {
-      msg = err.message;
-    } else {
-      msg = `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
-    }
-    io.stderr.write(`tokenscope resolve: ${mask(msg)}\n`);
+    io.stderr.write(commandErrorMessage(err, target, {
+      command: 'resolve',
+      role: 'at least Guest on the projects and groups',
+      expected: [PreflightError, ConfigError, DeclaredReadError, LockFileError],
+    }));
     return 1;
   }
 }

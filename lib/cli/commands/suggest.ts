@@ -5,10 +5,8 @@ import type { CommandModule } from '../command';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { ConfigError, GitLabTarget, resolveTarget } from '../../gitlab/config';
-import { describeSecret } from '../../gitlab/secrets';
-import { FatalReadError } from '../../live/engine';
 import { LockFileError, readLockFile } from '../../lockfile';
-import { preflightApiToken, PreflightError, refusedTokenMessage } from '../../doctor';
+import { preflightApiToken, PreflightError } from '../../doctor';
 import { DeclaredReadError } from '../../drift/declared';
 import { progressBar } from '../../drift/progress';
 import { parseTargetRef } from '../../model/target';
@@ -19,6 +17,7 @@ import { buildPatch, gitRootOf } from '../../suggest/patch';
 import { renderSuggestJson, renderSuggestText, SUGGEST_FORMATS, SuggestFormat, withSources } from '../../suggest/render';
 import { runSuggest, SuggestSource } from '../../suggest/run';
 import { EXIT_ERROR, suggestExitCode, SuggestReport } from '../../suggest/types';
+import { commandErrorMessage } from '../command-error';
 
 export const DEFAULT_UNUSED_DAYS = 90;
 export const DEFAULT_COMPACT_THRESHOLD = 5;
@@ -113,19 +112,10 @@ export async function suggestCommand(opts: SuggestCliOptions, io: CliIO, deps: S
     }
     return suggestExitCode(report);
   } catch (err) {
-    const mask = target?.mask ?? ((s: string) => s);
-    let msg: string;
-    if (err instanceof FatalReadError && err.status === 401 && target) {
-      msg = refusedTokenMessage('suggest', 'read_api', target.tokenSource ?? 'GITLAB_TOKEN', target.token ? describeSecret(target.token) : 'no token');
-    } else if (
-      err instanceof UsageError || err instanceof PreflightError || err instanceof FatalReadError || err instanceof ConfigError ||
-      err instanceof DeclaredReadError || err instanceof GroupReadError || err instanceof LockFileError
-    ) {
-      msg = err.message;
-    } else {
-      msg = `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
-    }
-    io.stderr.write(`tokenscope suggest: ${mask(msg)}\n`);
+    io.stderr.write(commandErrorMessage(err, target, {
+      command: 'suggest',
+      expected: [UsageError, PreflightError, ConfigError, DeclaredReadError, GroupReadError, LockFileError],
+    }));
     return EXIT_ERROR;
   }
 }

@@ -1,0 +1,37 @@
+import type { GitLabTarget } from '../gitlab/config';
+import { describeSecret } from '../gitlab/secrets';
+import { refusedTokenMessage } from '../doctor';
+import { FatalReadError } from '../live/engine';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ErrorClass = abstract new (...args: any[]) => Error;
+
+export interface CommandErrorOptions {
+  /** The command's name, as in `tokenscope <name>: ...`. */
+  readonly command: string;
+  /** Error classes whose message is already written for a person; anything else is reported as unexpected. */
+  readonly expected: readonly ErrorClass[];
+  readonly need?: 'read_api' | 'api';
+  /** Role the token's user needs, for the refused-token wording. */
+  readonly role?: string;
+}
+
+/**
+ * The one wording for a command's failure: a token GitLab refuses mid-run gets
+ * doctor's words, errors written for people pass through, everything else is
+ * "unexpected"; all of it masked.
+ */
+export function commandErrorMessage(err: unknown, target: GitLabTarget | undefined, opts: CommandErrorOptions): string {
+  const mask = target?.mask ?? ((s: string) => s);
+  let msg: string;
+  if (err instanceof FatalReadError && err.status === 401 && target) {
+    msg = refusedTokenMessage(
+      opts.command, opts.need ?? 'read_api', target.tokenSource ?? 'GITLAB_TOKEN', target.token ? describeSecret(target.token) : 'no token', opts.role,
+    );
+  } else if (err instanceof FatalReadError || opts.expected.some((cls) => err instanceof cls)) {
+    msg = (err as Error).message;
+  } else {
+    msg = `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  return `tokenscope ${opts.command}: ${mask(msg)}\n`;
+}
