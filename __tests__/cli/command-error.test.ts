@@ -1,0 +1,24 @@
+import { commandErrorMessage } from '../../lib/cli/command-error';
+import { ConfigError, resolveTarget } from '../../lib/gitlab/config';
+import { FatalReadError } from '../../lib/live/engine';
+
+const TOKEN = 'glpat-abcdefghijklmnopqrstuvwx9876';
+const target = resolveTarget({ GITLAB_URL: 'https://gitlab.example.com', GITLAB_TOKEN: TOKEN });
+
+describe('commandErrorMessage', () => {
+  test('a token GitLab refuses mid-run gets the shared wording, token masked', () => {
+    const msg = commandErrorMessage(new FatalReadError('HTTP 401', 401), target, { command: 'drift', expected: [] });
+    expect(msg.startsWith('tokenscope drift: ')).toBe(true);
+    expect(msg).toContain('GitLab refuses GITLAB_TOKEN (glpat-****9876): it is revoked, expired or mistyped');
+    expect(msg).not.toContain(TOKEN);
+  });
+
+  test('expected errors pass through; anything else is "unexpected"; both masked', () => {
+    expect(commandErrorMessage(new ConfigError(`bad ${TOKEN}`), target, { command: 'resolve', expected: [ConfigError] })).toBe(
+      'tokenscope resolve: bad glpat-****9876\n',
+    );
+    expect(commandErrorMessage(new TypeError(`boom ${TOKEN}`), target, { command: 'import', expected: [ConfigError] })).toBe(
+      'tokenscope import: unexpected error: boom glpat-****9876\n',
+    );
+  });
+});
