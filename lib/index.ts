@@ -6,6 +6,6 @@ export { TokenScopeStack, type TokenScopeStackProps, providerBaseUrl } from './c
 export { ScopeRule, type ScopeRuleProps } from './constructs/scope-rule';
 export { TargetLookups, lookupName } from './constructs/target-lookups';
 export { type LockSource, LOCK_CONTEXT_KEY, LOCK_ENV_VAR } from './constructs/lock-source';
-export { type LockFile, LOCK_FILE_NAME, parseLockFile, serializeLockFile, readLockFile, writeLockFile } from './lockfile';
+export { type LockFile, LOCK_FILE_NAME, loadLockFile, parseLockFile, serializeLockFile, readLockFile, writeLockFile } from './lockfile';
 export { MAX_PROJECT_ENTRIES, MAX_GROUP_ENTRIES } from './model/limits';
 export { parseTargetRef, type TargetRef } from './model/target';

@@ -76,6 +76,25 @@ export function readLockFile(dir: string, name = LOCK_FILE_NAME): LockFile | und
   return parseLockFile(fs.readFileSync(file, 'utf8'), file);
 }
 
+/**
+ * Reads a lock file named by the user (relative to `cwd`); a missing or
+ * unreadable file is an error that says what to do.
+ */
+export function loadLockFile(file: string, cwd: string): LockFile {
+  const abs = path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(abs, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new LockFileError(`lock file ${file} does not exist; run \`tokenscope resolve\` to create it, or drop the lock file setting`);
+    }
+    throw new LockFileError(`${file}: cannot read (${code ?? (e as Error).message})`);
+  }
+  return parseLockFile(text, file);
+}
+
 export function writeLockFile(dir: string, lock: LockFile, name = LOCK_FILE_NAME): string {
   const file = path.join(dir, name);
   fs.writeFileSync(file, serializeLockFile(lock));

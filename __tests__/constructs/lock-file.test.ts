@@ -69,7 +69,7 @@ describe('lock file', () => {
   test('a lock file path that does not exist is an error', () => {
     const app = Testing.app();
     expect(() => new TokenScopeStack(app, 's', { lockFile: 'nope/tokenscope.lock.json' })).toThrow(
-      'lock file nope/tokenscope.lock.json does not exist; run `tokenscope resolve` to create it, or drop the lockFile setting',
+      'lock file nope/tokenscope.lock.json does not exist; run `tokenscope resolve` to create it, or drop the lock file setting',
     );
   });
 

@@ -1,7 +1,5 @@
-import * as path from 'path';
 import { Construct } from 'constructs';
-import { LockFile, parseLockFile, readLockFile, LOCK_FILE_NAME } from '../lockfile';
-import * as fs from 'fs';
+import { LockFile, loadLockFile, readLockFile, LOCK_FILE_NAME } from '../lockfile';
 
 /**
  * Where a stack's path -> id lock comes from:
@@ -31,13 +29,7 @@ export function loadLock(scope: Construct, explicit: LockSource | undefined): Lo
   }
   if (source === false) return undefined;
   if (source === undefined) return readLockFile(process.cwd());
-  if (typeof source === 'string') {
-    const file = path.resolve(process.cwd(), source);
-    if (!fs.existsSync(file)) {
-      throw new Error(`lock file ${source} does not exist; run \`tokenscope resolve\` to create it, or drop the lockFile setting`);
-    }
-    return parseLockFile(fs.readFileSync(file, 'utf8'), source);
-  }
+  if (typeof source === 'string') return loadLockFile(source, process.cwd());
   return source;
 }
 
