@@ -72,6 +72,21 @@ describe('JobTokenScope synthesis', () => {
     expect(build()).toBe(build());
   });
 
+  test('paths that sanitize alike (acme/a.b, acme/a_b) keep separate resources and data sources', () => {
+    const { stack } = newStack();
+    new JobTokenScope(stack, 'dot', { project: 'acme/a.b', allowProjects: ['x/y.z'] });
+    new JobTokenScope(stack, 'underscore', { project: 'acme/a_b', allowProjects: ['x/y_z'] });
+    const json = synthJson(stack);
+    expect(scopes(json)).toEqual({
+      scope_acme_a_b: { project: 'acme/a.b', enabled: true, target_project_ids: ['${data.gitlab_project.project_x_y_z.id}'], target_group_ids: [] },
+      scope_acme_a_b_2: { project: 'acme/a_b', enabled: true, target_project_ids: ['${data.gitlab_project.project_x_y_z_2.id}'], target_group_ids: [] },
+    });
+    expect(json.data?.gitlab_project).toEqual({
+      project_x_y_z: { path_with_namespace: 'x/y.z' },
+      project_x_y_z_2: { path_with_namespace: 'x/y_z' },
+    });
+  });
+
   test('numeric project id is accepted and names the resource', () => {
     const { stack } = newStack();
     new JobTokenScope(stack, 'n', { project: '1234', allowProjects: ['acme/a'] });

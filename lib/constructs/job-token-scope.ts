@@ -117,7 +117,7 @@ export class JobTokenScope extends Construct {
     (props.allowProjects ?? []).forEach((raw, index) => this.addEntry('allowProjects', raw, { kind: 'props', index }));
     (props.allowGroups ?? []).forEach((raw, index) => this.addEntry('allowGroups', raw, { kind: 'props', index }));
 
-    const name = this.projectRef ? terraformName(this.projectRef) : undefined;
+    const name = this.projectRef ? this.lookups.allocateName(terraformName(this.projectRef)) : undefined;
     this.resource = new ProjectJobTokenScopes(this, 'scopes', {
       project: props.project,
       enabled: this._limitAccess,

@@ -79,12 +79,19 @@ export class TargetLookups extends Construct {
     return this.projects.size + this.groups.size;
   }
 
-  private uniqueName(kind: 'project' | 'group', fullPath: string): string {
-    const base = lookupName(kind, fullPath);
+  /**
+   * A Terraform name unique in this stack, derived from `base`. Two paths that
+   * differ only in '.' vs '_' sanitize alike; the later one gets a number, so
+   * neither silently overwrites the other in the JSON.
+   */
+  allocateName(base: string): string {
     let name = base;
-    // Two paths that differ only in '.' vs '_' would share a name; number the later one.
     for (let n = 2; this.usedNames.has(name); n++) name = `${base}_${n}`;
     this.usedNames.add(name);
     return name;
+  }
+
+  private uniqueName(kind: 'project' | 'group', fullPath: string): string {
+    return this.allocateName(lookupName(kind, fullPath));
   }
 }
