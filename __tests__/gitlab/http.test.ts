@@ -122,6 +122,7 @@ describe('GitLabHttp', () => {
       const r = await new GitLabHttp({ baseUrl: s.url, token: TOKEN }).request('GET', '/api/v4/user');
       expect(r.text).not.toContain(TOKEN);
       expect(r.text).toContain('glpat-****1234');
+      expect(r.json).toEqual({ message: 'bad token Bearer glpat-****1234' });
     } finally {
       await s.close();
     }

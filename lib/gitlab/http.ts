@@ -249,17 +249,19 @@ export class GitLabHttp {
         url = target;
         continue;
       }
+      // A server may echo the token back (in an error, a debug field): mask before anything reads the body.
+      const masked = this.mask(text);
       let json: unknown;
       let isJson = false;
-      if (text.length > 0) {
+      if (masked.length > 0) {
         try {
-          json = JSON.parse(text);
+          json = JSON.parse(masked);
           isJson = true;
         } catch {
           isJson = false;
         }
       }
-      return { status: raw.status, headers: raw.headers, text: this.mask(text), json, isJson, url: url.toString() };
+      return { status: raw.status, headers: raw.headers, text: masked, json, isJson, url: url.toString() };
     }
   }
 }
