@@ -31,8 +31,9 @@ describe('conformance: @gitbeaker/rest ProjectJobTokenScopes against the sandbox
     const group = sb.state.groupByPath('acme/tools')!.id;
     expect(await api.ProjectJobTokenScopes.addToGroupsAllowList(18, group)).toEqual({ source_project_id: 18, target_group_id: group });
     expect(await api.ProjectJobTokenScopes.showInboundAllowList(18)).toHaveLength(27);
+    expect(await api.ProjectJobTokenScopes.showGroupsAllowList(18)).toHaveLength(23);
     await expect(api.ProjectJobTokenScopes.addToInboundAllowList(18, 15)).rejects.toMatchObject({
-      cause: { description: 'Target project is already in the job token scope', response: { status: 400 } },
+      cause: { description: '400 Bad request - Target project is already in the job token scope', response: { status: 400 } },
     });
 
     await api.ProjectJobTokenScopes.removeFromInboundAllowList(18, 15);

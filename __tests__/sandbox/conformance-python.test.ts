@@ -48,8 +48,9 @@ runOrSkip('conformance: python-gitlab 3.12 (Debian) against the sandbox', () => 
     expect(r.groups_all).toHaveLength(22);
     expect(r.added_project).toEqual({ source_project_id: 18, target_project_id: 15 });
     expect(r.added_group).toEqual({ source_project_id: 18, target_group_id: group });
-    expect(r.duplicate_error).toEqual({ code: 400, message: 'Target project is already in the job token scope' });
+    expect(r.duplicate_error).toEqual({ code: 400, message: '400 Bad request - Target project is already in the job token scope' });
     expect(r.count_after_add).toBe(27);
+    expect(r.groups_after_add).toBe(23);
     expect(r.delete_project_status).toBe(204);
     expect(r.delete_group_status).toBe(204);
     expect(r.count_after_delete).toBe(26);

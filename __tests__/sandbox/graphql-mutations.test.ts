@@ -38,7 +38,7 @@ describe('allowlist mutations', () => {
     const dupGroup = await gql(sb, ADD, { p: 'acme/web', t: 'acme/tools' });
     expect(dupGroup.body.data.ciJobTokenScopeAddGroupOrProject).toMatchObject({ errors: ['Target group is already in the job token scope'], ciJobTokenScope: null, ciJobTokenScopeAllowlistEntry: null });
     const none = await gql(sb, ADD, { p: 'acme/web', t: 'acme/nothing' });
-    expect(none.body.data.ciJobTokenScopeAddGroupOrProject.errors).toEqual(['The target does not exist']);
+    expect(none.body.data.ciJobTokenScopeAddGroupOrProject.errors).toEqual(['The group or project does not exist.']);
     const hidden = await gql(sb, ADD_PROJECT, { p: 'acme/web', t: 'other/secret' });
     expect(hidden.body.data.ciJobTokenScopeAddProject.errors).toEqual(["The target_project that you are attempting to access does not exist or you don't have permission to perform this action"]);
   });
@@ -69,15 +69,37 @@ describe('allowlist mutations', () => {
     expect((await gql(sb, REMOVE_PROJECT, { p: 'acme/web', t: 'acme/web' })).body.data.ciJobTokenScopeRemoveProject.errors).toEqual(['Source project cannot be removed from the job token scope']);
     expect((await gql(sb, REMOVE_GROUP, { p: 'acme/web', t: 'acme/tools' })).body.data.ciJobTokenScopeRemoveGroup).toEqual({ errors: [], ciJobTokenScope: { groupsAllowlistCount: 0 } });
     expect((await gql(sb, REMOVE_GROUP, { p: 'acme/web', t: 'acme/tools' })).body.data.ciJobTokenScopeRemoveGroup.errors).toEqual(['Target group is not in the job token scope']);
+    // GitLab hands the failed lookup to the service, which finds no entry for it.
+    expect((await gql(sb, REMOVE_PROJECT, { p: 'acme/web', t: 'acme/nothing' })).body.data.ciJobTokenScopeRemoveProject.errors).toEqual(['Target project is not in the job token scope']);
+    expect((await gql(sb, REMOVE_GROUP, { p: 'acme/web', t: 'acme/nothing' })).body.data.ciJobTokenScopeRemoveGroup.errors).toEqual(['Target group is not in the job token scope']);
+  });
+
+  it('answers a duplicate at the 200-entry limit with the limit error (validations run before the unique index)', async () => {
+    const targets = Array.from({ length: 200 }, (_, i) => `acme/t${i}`);
+    const seed = testSeed();
+    seed.projects!.push(...targets.map((path) => ({ path, visibility: 'public' as const })), { path: 'acme/full', allowlist: { projects: targets } });
+    const full = await startSandbox({ seed, now: TEST_NOW });
+    try {
+      expect((await gql(full, ADD_PROJECT, { p: 'acme/full', t: 'acme/t0' })).body.data.ciJobTokenScopeAddProject.errors)
+        .toEqual(['Validation failed: Source project exceeds the allowable number of project links in this direction']);
+    } finally {
+      await full.stop();
+    }
   });
 
   it('updates fine-grained policies of an entry', async () => {
-    const m = `mutation { ciJobTokenScopeUpdatePolicies(input: { projectPath: "acme/web", targetPath: "acme/api", defaultPermissions: false, jobTokenPolicies: [READ_RELEASES] }) { errors } }`;
-    expect((await gql(sb, m)).body.data.ciJobTokenScopeUpdatePolicies.errors).toEqual([]);
+    const m = `mutation { ciJobTokenScopeUpdatePolicies(input: { projectPath: "acme/web", targetPath: "acme/api", defaultPermissions: false, jobTokenPolicies: [READ_RELEASES] }) {
+      errors ciJobTokenScopeAllowlistEntry { defaultPermissions jobTokenPolicies target { ... on CiJobTokenAccessibleProject { fullPath } } } } }`;
+    expect((await gql(sb, m)).body.data.ciJobTokenScopeUpdatePolicies).toEqual({ errors: [],
+      ciJobTokenScopeAllowlistEntry: { defaultPermissions: false, jobTokenPolicies: ['READ_RELEASES'], target: { fullPath: 'acme/api' } } });
     const r = await gql(sb, '{ project(fullPath: "acme/web") { ciJobTokenScopeAllowlist { projectsAllowlist { nodes { defaultPermissions jobTokenPolicies } } } } }');
     expect(r.body.data.project.ciJobTokenScopeAllowlist.projectsAllowlist.nodes).toEqual([{ defaultPermissions: false, jobTokenPolicies: ['READ_RELEASES'] }]);
     const missing = m.replace('acme/api', 'acme/open');
-    expect((await gql(sb, missing)).body.data.ciJobTokenScopeUpdatePolicies.errors).toEqual(['Unable to find a job token scope link for the target']);
+    expect((await gql(sb, missing)).body.data.ciJobTokenScopeUpdatePolicies)
+      .toEqual({ errors: ['Unable to find a job token scope for the given project & target'], ciJobTokenScopeAllowlistEntry: null });
+    expect((await gql(sb, m.replace('acme/api', 'acme/nothing'))).body.data.ciJobTokenScopeUpdatePolicies.errors).toEqual(['The target does not exist']);
+    expect((await gql(sb, m.replace('acme/api', 'other/secret'))).body.data.ciJobTokenScopeUpdatePolicies.errors)
+      .toEqual(['You have insufficient permission to update this job token scope']);
   });
 
   it('autopopulates from the authentication log and clears autopopulated entries', async () => {
@@ -98,8 +120,12 @@ describe('projectCiCdSettingsUpdate: raw GraphQL value vs effective REST value',
   it('toggles the stored value', async () => {
     expect((await gql(sb, SET(false))).body.data.projectCiCdSettingsUpdate).toEqual({ errors: [], ciCdSettings: { inboundJobTokenScopeEnabled: false } });
     expect((await rest(sb, 'GET', '/projects/12/job_token_scope')).body).toEqual({ inbound_enabled: false, outbound_enabled: false });
-    const outbound = await gql(sb, 'mutation { projectCiCdSettingsUpdate(input: { fullPath: "acme/web", jobTokenScopeEnabled: true }) { errors } }');
-    expect(outbound.body.data.projectCiCdSettingsUpdate.errors).toEqual(['job_token_scope_enabled can only be set to false']);
+    // An argument error raised before the project lookup: the field is null, the message a top-level error, for anyone.
+    for (const token of [TOK.ops, TOK.dev]) {
+      const outbound = await gql(sb, 'mutation { projectCiCdSettingsUpdate(input: { fullPath: "acme/web", jobTokenScopeEnabled: true }) { errors } }', undefined, token);
+      expect(outbound.body).toEqual({ data: { projectCiCdSettingsUpdate: null },
+        errors: [{ message: 'job_token_scope_enabled can only be set to false', locations: [{ line: 1, column: 12 }], path: ['projectCiCdSettingsUpdate'] }] });
+    }
   });
 
   it('keeps the raw value in GraphQL while REST reports the instance-enforced effective value', async () => {

@@ -45,17 +45,31 @@ describe('job_token_scope endpoints', () => {
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/allowlist', { body: { target_project_id: 15 } }))
       .toMatchObject({ status: 201, body: { source_project_id: 12, target_project_id: 15 } });
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/allowlist', { body: { target_project_id: 15 } }))
-      .toMatchObject({ status: 400, body: { message: 'Target project is already in the job token scope' } });
+      .toMatchObject({ status: 400, body: { message: '400 Bad request - Target project is already in the job token scope' } });
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/allowlist', { body: { target_project_id: 12 } }))
-      .toMatchObject({ status: 400, body: { message: "Validation failed: Target project can't be the same as the source project" } });
+      .toMatchObject({ status: 400, body: { message: "400 Bad request - Validation failed: Target project can't be the same as the source project" } });
+    // Grape's not_found!("target_project_id not found") wraps its argument in "404 ... Not Found".
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/allowlist', { body: { target_project_id: 9999 } }))
-      .toMatchObject({ status: 404, body: { message: 'target_project_id not found' } });
+      .toEqual(expect.objectContaining({ status: 404, body: { message: '404 target_project_id not found Not Found' } }));
+    expect(await rest(sb, 'POST', '/projects/12/job_token_scope/allowlist', { body: { target_project_id: 17 } }))
+      .toMatchObject({ status: 400, body: { message: "400 Bad request - The target_project that you are attempting to access does not exist or you don't have permission to perform this action" } });
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/allowlist', { body: {} }))
       .toMatchObject({ status: 400, body: { error: 'target_project_id is missing' } });
     const del = await rest(sb, 'DELETE', '/projects/12/job_token_scope/allowlist/15');
     expect(del.status).toBe(204);
     expect(await rest(sb, 'DELETE', '/projects/12/job_token_scope/allowlist/15'))
-      .toMatchObject({ status: 404, body: { message: 'Target project is not in the job token scope' } });
+      .toEqual(expect.objectContaining({ status: 400, body: { message: '400 Bad request - Target project is not in the job token scope' } }));
+    expect(await rest(sb, 'DELETE', '/projects/12/job_token_scope/allowlist/12'))
+      .toEqual(expect.objectContaining({ status: 400, body: { message: '400 Bad request - Source project cannot be removed from the job token scope' } }));
+    // find_project!: a missing or invisible target is the ordinary project 404.
+    expect(await rest(sb, 'DELETE', '/projects/12/job_token_scope/allowlist/9999'))
+      .toEqual(expect.objectContaining({ status: 404, body: { message: '404 Project Not Found' } }));
+    expect(await rest(sb, 'DELETE', '/projects/12/job_token_scope/allowlist/17'))
+      .toEqual(expect.objectContaining({ status: 404, body: { message: '404 Project Not Found' } }));
+    // No Maintainer gate before the service: it refuses with its own reason.
+    expect(await rest(sb, 'DELETE', '/projects/12/job_token_scope/allowlist/13', { token: TOK.dev }))
+      .toEqual(expect.objectContaining({ status: 403, body: { message: '403 Forbidden - Insufficient permissions to modify the job token scope' } }));
+    expect(sb.state.projectByPath('acme/web')!.projectLinks.has(13)).toBe(true);
   });
 
   it('lists, adds and removes groups', async () => {
@@ -64,12 +78,16 @@ describe('job_token_scope endpoints', () => {
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/groups_allowlist', { body: { target_group_id: g00 } }))
       .toMatchObject({ status: 201, body: { source_project_id: 12, target_group_id: g00 } });
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/groups_allowlist', { body: { target_group_id: g00 } }))
-      .toMatchObject({ status: 400, body: { message: 'Target group is already in the job token scope' } });
+      .toMatchObject({ status: 400, body: { message: '400 Bad request - Target group is already in the job token scope' } });
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/groups_allowlist', { body: { target_group_id: 99999 } }))
-      .toMatchObject({ status: 404, body: { message: 'target_group_id not found' } });
+      .toEqual(expect.objectContaining({ status: 404, body: { message: '404 target_group_id not found Not Found' } }));
     expect((await rest(sb, 'DELETE', `/projects/12/job_token_scope/groups_allowlist/${g00}`)).status).toBe(204);
     expect(await rest(sb, 'DELETE', `/projects/12/job_token_scope/groups_allowlist/${g00}`))
-      .toMatchObject({ status: 404, body: { message: 'Target group is not in the job token scope' } });
+      .toEqual(expect.objectContaining({ status: 400, body: { message: '400 Bad request - Target group is not in the job token scope' } }));
+    expect(await rest(sb, 'DELETE', '/projects/12/job_token_scope/groups_allowlist/99999'))
+      .toEqual(expect.objectContaining({ status: 404, body: { message: '404 target_group_id not found Not Found' } }));
+    expect(await rest(sb, 'DELETE', '/projects/12/job_token_scope/groups_allowlist/11', { token: TOK.dev }))
+      .toEqual(expect.objectContaining({ status: 403, body: { message: '403 Forbidden - Insufficient permissions to modify the job token scope' } }));
   });
 
   it('answers 401, 403 and 404 like GitLab', async () => {

@@ -2,8 +2,13 @@
  * Job-token scope operations (GitLab's Ci::JobTokenScope services) with
  * GitLab's validations and error texts. Shared by the GraphQL mutations and the
  * REST endpoints; neither checks the rules on its own.
+ *
+ * Texts the facts sheet does not give are GitLab's own, read from
+ * gitlabhq/gitlabhq: app/services/ci/job_token_scope/{remove_project,
+ * remove_group,update_policies}_service.rb and
+ * app/services/concerns/ci/job_token_scope/edit_scope_validations.rb.
  */
-import { canAdminProject, canReadGroup, isMemberOrAdmin, Principal } from './access';
+import { canAdminProject, canReadGroup, canReadProject, isMemberOrAdmin, Principal } from './access';
 import type { Group, Project, SandboxState, ScopeLink } from './state';
 
 export const MAX_PROJECT_LINKS = 200;
@@ -18,13 +23,18 @@ export const MSG = {
   insufficient: 'Insufficient permissions to modify the job token scope',
   targetProjectNotFound: "The target_project that you are attempting to access does not exist or you don't have permission to perform this action",
   targetGroupNotFound: "The target_group that you are attempting to access does not exist or you don't have permission to perform this action",
+  /** EditScopeValidations::TARGET_DOES_NOT_EXIST (ciJobTokenScopeAddGroupOrProject). */
+  groupOrProjectDoesNotExist: 'The group or project does not exist.',
+  /** UpdatePoliciesService: unknown target, no permission, no entry. */
   targetDoesNotExist: 'The target does not exist',
+  policiesInsufficient: 'You have insufficient permission to update this job token scope',
+  linkNotFound: 'Unable to find a job token scope for the given project & target',
   removeSelf: 'Source project cannot be removed from the job token scope',
   projectNotInScope: 'Target project is not in the job token scope',
   groupNotInScope: 'Target group is not in the job token scope',
-  linkNotFound: 'Unable to find a job token scope link for the target',
 } as const;
 
+/** `forbidden` is GitLab's `reason: :insufficient_permissions` (REST DELETE answers it with 403). */
 export type ScopeFailureReason = 'validation' | 'not_found' | 'forbidden';
 export type ScopeResult<T> = { ok: true; value: T } | { ok: false; reason: ScopeFailureReason; message: string };
 
@@ -42,9 +52,10 @@ export class ScopeService {
   addProject(source: Project, target: Project, actor: Principal, opts: LinkOptions = {}): ScopeResult<ScopeLink> {
     if (!canAdminProject(actor, source)) return fail('forbidden', MSG.insufficient);
     if (target.visibility !== 'public' && !isMemberOrAdmin(actor, target)) return fail('not_found', MSG.targetProjectNotFound);
-    if (source.projectLinks.has(target.id)) return fail('validation', MSG.projectDuplicate);
+    // Model validations (self, limit) run before the unique index refuses a duplicate.
     if (source.id === target.id) return fail('validation', MSG.self);
     if (source.projectLinks.size >= MAX_PROJECT_LINKS) return fail('validation', MSG.projectLimit);
+    if (source.projectLinks.has(target.id)) return fail('validation', MSG.projectDuplicate);
     const link = this.state.newLink('project', target.id, { ...opts, addedByUserId: actor.user?.id ?? null });
     source.projectLinks.set(target.id, link);
     return { ok: true, value: link };
@@ -53,15 +64,17 @@ export class ScopeService {
   addGroup(source: Project, target: Group, actor: Principal, opts: LinkOptions = {}): ScopeResult<ScopeLink> {
     if (!canAdminProject(actor, source)) return fail('forbidden', MSG.insufficient);
     if (!canReadGroup(actor, target, this.state)) return fail('not_found', MSG.targetGroupNotFound);
-    if (source.groupLinks.has(target.id)) return fail('validation', MSG.groupDuplicate);
     if (source.groupLinks.size >= MAX_GROUP_LINKS) return fail('validation', MSG.groupLimit);
+    if (source.groupLinks.has(target.id)) return fail('validation', MSG.groupDuplicate);
     const link = this.state.newLink('group', target.id, { ...opts, addedByUserId: actor.user?.id ?? null });
     source.groupLinks.set(target.id, link);
     return { ok: true, value: link };
   }
 
-  removeProject(source: Project, target: Project, actor: Principal): ScopeResult<ScopeLink> {
+  /** `target` undefined: GitLab passes the failed lookup on and answers "not in the job token scope". */
+  removeProject(source: Project, target: Project | undefined, actor: Principal): ScopeResult<ScopeLink> {
     if (!canAdminProject(actor, source)) return fail('forbidden', MSG.insufficient);
+    if (!target) return fail('not_found', MSG.projectNotInScope);
     if (source.id === target.id) return fail('validation', MSG.removeSelf);
     const link = source.projectLinks.get(target.id);
     if (!link) return fail('not_found', MSG.projectNotInScope);
@@ -69,18 +82,21 @@ export class ScopeService {
     return { ok: true, value: link };
   }
 
-  removeGroup(source: Project, target: Group, actor: Principal): ScopeResult<ScopeLink> {
+  removeGroup(source: Project, target: Group | undefined, actor: Principal): ScopeResult<ScopeLink> {
     if (!canAdminProject(actor, source)) return fail('forbidden', MSG.insufficient);
-    const link = source.groupLinks.get(target.id);
+    const link = target && source.groupLinks.get(target.id);
     if (!link) return fail('not_found', MSG.groupNotInScope);
     source.groupLinks.delete(target.id);
     return { ok: true, value: link };
   }
 
-  updatePolicies(source: Project, target: Project | Group, isGroup: boolean, actor: Principal,
+  /** The target as GitLab looks it up: a group first, then a project; undefined when neither exists. */
+  updatePolicies(source: Project, target: { group: Group } | { project: Project } | undefined, actor: Principal,
     defaultPermissions: boolean, jobTokenPolicies: readonly string[]): ScopeResult<ScopeLink> {
-    if (!canAdminProject(actor, source)) return fail('forbidden', MSG.insufficient);
-    const link = isGroup ? source.groupLinks.get(target.id) : source.projectLinks.get(target.id);
+    if (!target) return fail('not_found', MSG.targetDoesNotExist);
+    const readable = 'group' in target ? canReadGroup(actor, target.group, this.state) : canReadProject(actor, target.project);
+    if (!canAdminProject(actor, source) || !readable) return fail('forbidden', MSG.policiesInsufficient);
+    const link = 'group' in target ? source.groupLinks.get(target.group.id) : source.projectLinks.get(target.project.id);
     if (!link) return fail('not_found', MSG.linkNotFound);
     link.defaultPermissions = defaultPermissions;
     link.jobTokenPolicies = [...new Set(jobTokenPolicies)];

@@ -40,6 +40,7 @@ try:
 except gitlab.exceptions.GitlabHttpError as e:
     out["duplicate_error"] = {"code": e.response_code, "message": e.error_message}
 out["count_after_add"] = len(gl.http_list(base + "/allowlist", get_all=True))
+out["groups_after_add"] = len(gl.http_list(base + "/groups_allowlist", get_all=True))
 
 out["delete_project_status"] = gl.http_delete(base + "/allowlist/" + target_project_id).status_code
 out["delete_group_status"] = gl.http_delete(base + "/groups_allowlist/" + target_group_id).status_code

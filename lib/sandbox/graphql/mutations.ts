@@ -2,7 +2,9 @@
  * Mutation resolvers: GitLab's job-token scope mutations. Callers without the
  * `api` scope or Maintainer on the project get GitLab's "resource not
  * available" error; service failures come back in the payload's `errors`.
+ * Target lookups follow app/graphql/mutations/ci/job_token_scope/*.rb.
  */
+import { GraphQLError } from 'graphql';
 import { canAdminProject, canReadProject, hasScope } from '../access';
 import { MSG, ScopeResult } from '../scope';
 import type { Project, ScopeLink } from '../state';
@@ -35,7 +37,7 @@ export function mutationRoot(): Record<string, unknown> {
         ? ctx.scope.addGroup(source, group, ctx.principal, opts)
         : project
           ? ctx.scope.addProject(source, project, ctx.principal, opts)
-          : { ok: false, reason: 'not_found', message: MSG.targetDoesNotExist };
+          : { ok: false, reason: 'not_found', message: MSG.groupOrProjectDoesNotExist };
       return payload(result, (link) => ({
         ciJobTokenScope: new JobTokenScopeView(source),
         ciJobTokenScopeAllowlistEntry: new AllowlistEntryView(source, link),
@@ -56,30 +58,27 @@ export function mutationRoot(): Record<string, unknown> {
     ciJobTokenScopeRemoveProject(args: { input: MutationInput & { targetProjectPath: string } }, ctx: GqlContext) {
       const { input } = args;
       const source = managedProject(ctx, input.projectPath);
-      const target = ctx.state.projectByPath(input.targetProjectPath);
-      const result: ScopeResult<ScopeLink> = target
-        ? ctx.scope.removeProject(source, target, ctx.principal)
-        : { ok: false, reason: 'not_found', message: MSG.targetProjectNotFound };
+      const result = ctx.scope.removeProject(source, ctx.state.projectByPath(input.targetProjectPath), ctx.principal);
       return payload(result, () => ({ ciJobTokenScope: new JobTokenScopeView(source) }), { ciJobTokenScope: null }, input.clientMutationId);
     },
     ciJobTokenScopeRemoveGroup(args: { input: MutationInput & { targetGroupPath: string } }, ctx: GqlContext) {
       const { input } = args;
       const source = managedProject(ctx, input.projectPath);
-      const target = ctx.state.groupByPath(input.targetGroupPath);
-      const result: ScopeResult<ScopeLink> = target
-        ? ctx.scope.removeGroup(source, target, ctx.principal)
-        : { ok: false, reason: 'not_found', message: MSG.targetGroupNotFound };
-      return payload(result, () => ({ ciJobTokenScope: new JobTokenScopeView(source) }), { ciJobTokenScope: null }, input.clientMutationId);
+      const result = ctx.scope.removeGroup(source, ctx.state.groupByPath(input.targetGroupPath), ctx.principal);
+      return payload(result, (link) => ({
+        ciJobTokenScope: new JobTokenScopeView(source),
+        ciJobTokenScopeAllowlistEntry: new AllowlistEntryView(source, link),
+      }), { ciJobTokenScope: null, ciJobTokenScopeAllowlistEntry: null }, input.clientMutationId);
     },
     ciJobTokenScopeUpdatePolicies(args: { input: MutationInput & { targetPath: string; defaultPermissions: boolean; jobTokenPolicies: string[] } }, ctx: GqlContext) {
       const { input } = args;
       const source = managedProject(ctx, input.projectPath);
       const group = ctx.state.groupByPath(input.targetPath);
-      const target = group ?? ctx.state.projectByPath(input.targetPath);
-      const result: ScopeResult<ScopeLink> = target
-        ? ctx.scope.updatePolicies(source, target, Boolean(group), ctx.principal, input.defaultPermissions, input.jobTokenPolicies)
-        : { ok: false, reason: 'not_found', message: MSG.targetDoesNotExist };
-      return payload(result, () => ({ ciJobTokenScope: new JobTokenScopeView(source) }), { ciJobTokenScope: null }, input.clientMutationId);
+      const project = group ? undefined : ctx.state.projectByPath(input.targetPath);
+      const target = group ? { group } : project ? { project } : undefined;
+      const result = ctx.scope.updatePolicies(source, target, ctx.principal, input.defaultPermissions, input.jobTokenPolicies);
+      return payload(result, (link) => ({ ciJobTokenScopeAllowlistEntry: new AllowlistEntryView(source, link) }),
+        { ciJobTokenScopeAllowlistEntry: null }, input.clientMutationId);
     },
     ciJobTokenScopeAutopopulateAllowlist(args: { input: MutationInput }, ctx: GqlContext) {
       const source = managedProject(ctx, args.input.projectPath);
@@ -91,10 +90,9 @@ export function mutationRoot(): Record<string, unknown> {
     },
     projectCiCdSettingsUpdate(args: { input: { clientMutationId?: string | null; fullPath: string; inboundJobTokenScopeEnabled?: boolean | null; jobTokenScopeEnabled?: boolean | null; pushRepositoryForJobTokenAllowed?: boolean | null } }, ctx: GqlContext) {
       const { input } = args;
+      // GitLab raises this argument error before it even looks the project up: a top-level error, the field null.
+      if (input.jobTokenScopeEnabled === true) throw new GraphQLError('job_token_scope_enabled can only be set to false');
       const project = managedProject(ctx, input.fullPath);
-      if (input.jobTokenScopeEnabled === true) {
-        return { ciCdSettings: new CiCdSettingView(project), clientMutationId: input.clientMutationId ?? null, errors: ['job_token_scope_enabled can only be set to false'] };
-      }
       if (input.inboundJobTokenScopeEnabled !== undefined && input.inboundJobTokenScopeEnabled !== null) {
         ctx.scope.setInboundEnabled(project, input.inboundJobTokenScopeEnabled);
       }

@@ -296,6 +296,7 @@ input CiJobTokenScopeRemoveGroupInput {
 
 type CiJobTokenScopeRemoveGroupPayload {
   ciJobTokenScope: CiJobTokenScopeType
+  ciJobTokenScopeAllowlistEntry: CiJobTokenScopeAllowlistEntry
   clientMutationId: String
   errors: [String!]!
 }
@@ -309,7 +310,7 @@ input CiJobTokenScopeUpdatePoliciesInput {
 }
 
 type CiJobTokenScopeUpdatePoliciesPayload {
-  ciJobTokenScope: CiJobTokenScopeType
+  ciJobTokenScopeAllowlistEntry: CiJobTokenScopeAllowlistEntry
   clientMutationId: String
   errors: [String!]!
 }

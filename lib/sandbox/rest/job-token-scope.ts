@@ -1,4 +1,11 @@
-/** `/projects/:id/job_token_scope` and its project and group allowlists. */
+/**
+ * `/projects/:id/job_token_scope` and its project and group allowlists, as
+ * gitlabhq/gitlabhq lib/api/project_job_token_scope.rb answers: POST failures
+ * are `bad_request!` (400), DELETE maps the service's insufficient permissions
+ * to `forbidden!` (403) and everything else to `bad_request!`; the unknown-target
+ * 404s are `not_found!("target_project_id not found")`, which Grape renders as
+ * `404 target_project_id not found Not Found`.
+ */
 import { canAdminProject } from '../access';
 import { inboundEffective, ScopeResult } from '../scope';
 import type { Project } from '../state';
@@ -14,9 +21,9 @@ function managedProject(env: RestEnv, caller: Caller, id: string): Project | Res
   return canAdminProject(caller.principal, p) ? p : ERR.forbidden();
 }
 
-function serviceFailure(r: Extract<ScopeResult<unknown>, { ok: false }>): RestResponse {
-  if (r.reason === 'forbidden') return ERR.forbidden();
-  return json(r.reason === 'not_found' ? 404 : 400, { message: r.message });
+/** DELETE: `forbidden!(message)` for insufficient permissions, `bad_request!(message)` otherwise. */
+function removeFailure(r: Extract<ScopeResult<unknown>, { ok: false }>): RestResponse {
+  return r.reason === 'forbidden' ? ERR.forbidden(r.message) : ERR.badRequest(r.message);
 }
 
 /** Grape coerces `Integer` params from JSON numbers and numeric strings. */
@@ -65,21 +72,23 @@ export function addProjectToAllowlist(env: RestEnv, req: RestRequest, caller: Ca
   const targetId = integerParam(req.params, 'target_project_id');
   if (isResponse(targetId)) return targetId;
   const target = env.state.projects.get(targetId);
-  if (!target) return json(404, { message: 'target_project_id not found' });
+  if (!target) return ERR.notFound('target_project_id not found');
   const r = env.scope.addProject(p, target, caller.principal);
-  if (!r.ok) return serviceFailure(r);
+  if (!r.ok) return ERR.badRequest(r.message);
   return json(201, { source_project_id: p.id, target_project_id: target.id });
 }
 
+/** No Maintainer gate before the service here: GitLab lets the service refuse (403 with its reason). */
 export function removeProjectFromAllowlist(env: RestEnv, req: RestRequest, caller: Caller, id: string, rawTarget: string): RestResponse {
-  const p = managedProject(env, caller, id);
+  const p = visibleProject(env.state, caller, id);
   if (isResponse(p)) return p;
   const targetId = integerParam({ target_project_id: rawTarget }, 'target_project_id');
   if (isResponse(targetId)) return targetId;
-  const target = env.state.projects.get(targetId);
-  if (!target) return json(404, { message: 'target_project_id not found' });
+  // `find_project!`: a missing or invisible target is the ordinary project 404.
+  const target = visibleProject(env.state, caller, String(targetId));
+  if (isResponse(target)) return target;
   const r = env.scope.removeProject(p, target, caller.principal);
-  return r.ok ? { status: 204 } : serviceFailure(r);
+  return r.ok ? { status: 204 } : removeFailure(r);
 }
 
 export function listGroupAllowlist(env: RestEnv, req: RestRequest, caller: Caller, id: string): RestResponse {
@@ -96,19 +105,19 @@ export function addGroupToAllowlist(env: RestEnv, req: RestRequest, caller: Call
   const targetId = integerParam(req.params, 'target_group_id');
   if (isResponse(targetId)) return targetId;
   const target = env.state.groups.get(targetId);
-  if (!target) return json(404, { message: 'target_group_id not found' });
+  if (!target) return ERR.notFound('target_group_id not found');
   const r = env.scope.addGroup(p, target, caller.principal);
-  if (!r.ok) return serviceFailure(r);
+  if (!r.ok) return ERR.badRequest(r.message);
   return json(201, { source_project_id: p.id, target_group_id: target.id });
 }
 
 export function removeGroupFromAllowlist(env: RestEnv, req: RestRequest, caller: Caller, id: string, rawTarget: string): RestResponse {
-  const p = managedProject(env, caller, id);
+  const p = visibleProject(env.state, caller, id);
   if (isResponse(p)) return p;
   const targetId = integerParam({ target_group_id: rawTarget }, 'target_group_id');
   if (isResponse(targetId)) return targetId;
   const target = env.state.groups.get(targetId);
-  if (!target) return json(404, { message: 'target_group_id not found' });
+  if (!target) return ERR.notFound('target_group_id not found');
   const r = env.scope.removeGroup(p, target, caller.principal);
-  return r.ok ? { status: 204 } : serviceFailure(r);
+  return r.ok ? { status: 204 } : removeFailure(r);
 }

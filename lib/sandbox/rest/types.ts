@@ -1,5 +1,4 @@
 /** Shared shapes of the REST layer: a parsed request, a response, GitLab's error bodies. */
-import type { Principal } from '../access';
 import type { TokenLookup } from '../auth';
 import type { ScopeService } from '../scope';
 import type { SandboxState } from '../state';
@@ -27,18 +26,17 @@ export interface RestEnv {
   readonly baseUrl: string;
 }
 
-/** A request that passed authentication, with the principal the route acts for. */
-export interface Authed {
-  readonly principal: Principal;
-}
-
 export const json = (status: number, body: unknown, headers?: Record<string, string>): RestResponse => ({ status, body, headers });
 
 export const ERR = {
   unauthorized: () => json(401, { message: '401 Unauthorized' }),
-  forbidden: () => json(403, { message: '403 Forbidden' }),
+  /** Grape's `forbidden!(reason)`: `403 Forbidden - <reason>`. */
+  forbidden: (reason?: string) => json(403, { message: reason ? `403 Forbidden - ${reason}` : '403 Forbidden' }),
+  /** Grape's `bad_request!(reason)`: `400 Bad request - <reason>`. */
+  badRequest: (reason: string) => json(400, { message: `400 Bad request - ${reason}` }),
   projectNotFound: () => json(404, { message: '404 Project Not Found' }),
   groupNotFound: () => json(404, { message: '404 Group Not Found' }),
+  /** Grape's `not_found!(resource)`: `404 <resource> Not Found`, whatever the resource text is. */
   notFound: (what?: string) => json(404, { message: what ? `404 ${what} Not Found` : '404 Not Found' }),
   routeNotFound: () => json(404, { error: '404 Not Found' }),
   methodNotAllowed: () => json(405, { error: '405 Not Allowed' }),
