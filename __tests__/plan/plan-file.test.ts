@@ -5,13 +5,20 @@ const FIX = path.join(__dirname, 'fixtures');
 const NOT_A_PLAN = 'not a Terraform plan (no format_version/resource_changes); produce it with terraform show -json PLANFILE';
 
 describe('parsePlanText', () => {
-  it('rejects text that is not JSON, naming the file and the parser message', () => {
+  it('rejects text that is not JSON, naming the file and the parser\'s reason', () => {
     expect(() => parsePlanText('Terraform will perform the following actions:', 'plan.txt'))
-      .toThrow(new PlanInputError(`plan.txt: not JSON (${jsonError('Terraform will perform the following actions:')})`));
+      .toThrow(new PlanInputError("plan.txt: not JSON (Unexpected token 'T')"));
+    expect(() => parsePlanText('{"format_version":"1.2"} trailing', 'plan.json'))
+      .toThrow(new PlanInputError('plan.json: not JSON (Unexpected non-whitespace character after JSON at position 25)'));
   });
 
   it('rejects an empty file as not JSON', () => {
-    expect(() => parsePlanText('', 'empty.json')).toThrow(`empty.json: not JSON (${jsonError('')})`);
+    expect(() => parsePlanText('', 'empty.json')).toThrow(new PlanInputError('empty.json: not JSON (Unexpected end of JSON input)'));
+  });
+
+  it('never quotes the file: a secret in it, even cut off, stays out of the message', () => {
+    expect(() => parsePlanText('{"token": glpat-abcdefghijklmnopqrst}', 'secrets.json'))
+      .toThrow(new PlanInputError("secrets.json: not JSON (Unexpected token 'g')"));
   });
 
   it.each([
@@ -73,12 +80,3 @@ describe('stackNameFromFile', () => {
     expect(out.map((p) => p.stack)).toEqual(['acme (a/acme.json)', 'acme (b/acme.json)', 'web']);
   });
 });
-
-function jsonError(text: string): string {
-  try {
-    JSON.parse(text);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected a parse error');
-}

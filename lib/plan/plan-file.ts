@@ -68,7 +68,7 @@ export function parsePlanText(text: string, file: string): PlanJson {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new PlanInputError(`${file}: not JSON (${(e as Error).message})`);
+    throw new PlanInputError(`${file}: not JSON (${jsonErrorReason(e as Error)})`);
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new PlanInputError(`${file}: ${NOT_A_PLAN}`);
   const d = data as Record<string, unknown>;
@@ -92,6 +92,15 @@ export function parsePlanText(text: string, file: string): PlanJson {
     }
   });
   return { ...d, resource_changes: changes } as unknown as PlanJson;
+}
+
+/**
+ * JSON.parse's reason without the excerpt V8 quotes (`"glpat-abcd"... is not
+ * valid JSON`): the file handed to us may hold a secret, and a masker cannot
+ * recognise a cut-off piece of one.
+ */
+export function jsonErrorReason(e: Error): string {
+  return e.message.replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '');
 }
 
 export function readPlanFile(file: string, cwd: string, stack?: string): StackPlan {
