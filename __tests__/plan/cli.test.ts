@@ -33,7 +33,7 @@ describe('tokenscope plan-summary: input errors (exit 1)', () => {
   it('not JSON', async () => {
     const r = await run(['not-json.txt']);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^tokenscope plan-summary: not-json\.txt: not JSON \(.+\)\n$/);
+    expect(r.err).toBe("tokenscope plan-summary: not-json.txt: not JSON (Unexpected token 'T')\n");
     expect(r.out).toBe('');
   });
 
@@ -52,7 +52,7 @@ describe('tokenscope plan-summary: input errors (exit 1)', () => {
   it('a missing --lock file', async () => {
     const r = await run(['acme.plan.json', '--lock', 'nope.lock.json']);
     expect(r.code).toBe(1);
-    expect(r.err).toBe('tokenscope plan-summary: nope.lock.json: cannot read (no such file)\n');
+    expect(r.err).toBe('tokenscope plan-summary: lock file nope.lock.json does not exist; run `tokenscope resolve` to create it, or drop the lock file setting\n');
   });
 
   it('an unknown --format is a usage error', async () => {
@@ -61,10 +61,25 @@ describe('tokenscope plan-summary: input errors (exit 1)', () => {
     expect(r.err).toContain("argument 'html' is invalid. Allowed choices are markdown, json.");
   });
 
-  it('--resolve without a token says what token is needed', async () => {
+  it('--resolve without a token says what token is needed (the shared preflight words)', async () => {
     const r = await run(['acme.plan.json', '--resolve'], { GITLAB_URL: 'http://127.0.0.1:9' });
     expect(r.code).toBe(1);
-    expect(r.err).toBe('tokenscope plan-summary: --resolve/--auth-log needs a GitLab token in GITLAB_TOKEN (a personal, project or group access token; CI job tokens are not accepted)\n');
+    expect(r.err).toBe('tokenscope plan-summary: tokenscope plan-summary --resolve needs a personal, project or group access token with read_api (or api) and at least Guest on the projects and groups: set GITLAB_TOKEN to one (or name its variable with --token-env NAME)\n');
+  });
+
+  it('--auth-log with a CI job token is refused before any request, token masked', async () => {
+    const job = 'glcbt-64_plansummaryjobtoken0001';
+    const r = await run(['acme.plan.json', '--auth-log'], { GITLAB_URL: 'http://127.0.0.1:9', GITLAB_TOKEN: job });
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('tokenscope plan-summary: tokenscope plan-summary --auth-log needs a personal, project or group access token with read_api (or api) and the Maintainer role on the projects; GITLAB_TOKEN holds a CI job token (glcbt-****0001): CI_JOB_TOKEN cannot read job-token settings over GraphQL\n');
+  });
+
+  it('a file holding a token instead of a plan: the parse error shows no piece of it', async () => {
+    // JSON.parse quotes about ten characters of the text it cannot read.
+    fs.writeFileSync(path.join(tmp, 'token.txt'), TOKEN);
+    const r = await run(['token.txt'], { GITLAB_TOKEN: TOKEN }, tmp);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe("tokenscope plan-summary: token.txt: not JSON (Unexpected token 'g')\n");
   });
 
   it('--post-mr-note outside a merge request pipeline names the missing variables', async () => {
@@ -175,5 +190,62 @@ describe('tokenscope plan-summary against GitLab (fake server)', () => {
     expect(r.code).toBe(0);
     expect(r.out + r.err).not.toContain('glpat-wrongwrongwrongwrong0001');
     expect(r.err).toContain('warning: could not resolve');
+  });
+});
+
+describe('tokenscope plan-summary: no output path carries the token', () => {
+  /**
+   * A hostile "GitLab" that puts the token it was sent into every answer: names,
+   * user names, note bodies, error texts. Whatever plan-summary writes must
+   * still show it masked, and it must only ever travel to the configured origin.
+   */
+  function echoingGitLab(failNote: boolean) {
+    const sent: Array<{ url: string; body: string }> = [];
+    const fetchImpl: typeof fetch = async (input, init) => {
+      const url = new URL(String(input));
+      const headers = (init?.headers ?? {}) as Record<string, string>;
+      const token = headers['PRIVATE-TOKEN'] ?? headers.Authorization?.replace(/^Bearer /, '') ?? headers['JOB-TOKEN'] ?? '';
+      sent.push({ url: url.toString(), body: typeof init?.body === 'string' ? init.body : '' });
+      const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+      if (url.pathname === '/api/graphql') return json(200, { data: { projects: { nodes: [{ id: 'gid://gitlab/Project/999', fullPath: token }] } }, errors: [{ message: `echo ${token}` }] });
+      if (url.pathname.startsWith('/api/v4/groups/')) return json(200, { id: 13, full_path: token });
+      if (url.pathname === '/api/v4/user') return json(200, { id: 7, username: token });
+      if (url.pathname.endsWith('/notes') && init?.method === 'GET') return json(200, [{ id: 5, body: `<!-- tokenscope:plan-summary -->${token}`, author: { id: 7 } }]);
+      if (failNote) return json(400, { message: `cannot save note for ${token}` });
+      return json(200, { id: 5, body: token });
+    };
+    return { sent, fetchImpl };
+  }
+
+  async function runEchoing(args: string[], failNote: boolean) {
+    const gl = echoingGitLab(failNote);
+    const io = memoryIO({
+      GITLAB_TOKEN: TOKEN, GITLAB_URL: 'https://gitlab.test', CI_API_V4_URL: 'https://gitlab.test/api/v4', CI_PROJECT_ID: '42', CI_MERGE_REQUEST_IID: '1',
+    }, FIXTURES);
+    const state = { exitCode: 0 };
+    await buildProgram(io, state, [createPlanSummaryCommand({ now: () => NOW, sleep: async () => undefined, fetchImpl: gl.fetchImpl })])
+      .parseAsync(['node', 'tokenscope', 'plan-summary', ...args]);
+    return { code: state.exitCode, out: io.out(), err: io.err(), sent: gl.sent };
+  }
+
+  it.each([
+    ['markdown', false, 0],
+    ['json', false, 0],
+    ['markdown', true, 1],
+  ])('--format %s, note update failing: %s', async (format, failNote, code) => {
+    const output = path.join(tmp, 'summary.out');
+    const report = path.join(tmp, 'report.json');
+    const r = await runEchoing(['acme.plan.json', 'stacks/platform/plan.json', '--resolve', '--auth-log', '--post-mr-note',
+      '--format', format, '--output', output, '--gitlab-report', report], failNote);
+    expect(r.code).toBe(code);
+    const written = [r.out, r.err, fs.readFileSync(output, 'utf8'), fs.readFileSync(report, 'utf8')];
+    // Everything sent other than the token header (note bodies, GraphQL variables) counts as output too.
+    const bodies = r.sent.map((s) => s.body);
+    for (const text of [...written, ...bodies]) expect(text).not.toContain(TOKEN);
+    // The echoed names did reach the output, masked: proof the paths were taken.
+    expect(fs.readFileSync(output, 'utf8')).toContain('glpat-****0001');
+    expect(bodies.some((b) => b.includes('glpat-****0001'))).toBe(true);
+    if (failNote) expect(r.err).toContain('could not update merge request note 5: HTTP 400 cannot save note for glpat-****0001');
+    expect(new Set(r.sent.map((s) => new URL(s.url).origin))).toEqual(new Set(['https://gitlab.test']));
   });
 });

@@ -136,3 +136,35 @@ describe('noteBody', () => {
     expect(body.length).toBeLessThanOrEqual(200);
   });
 });
+
+describe('--post-mr-note sends the token only to the configured GitLab', () => {
+  let gl: FakeGitLab;
+  beforeAll(async () => {
+    gl = await startFakeGitLab({ token: TOKEN, userId: 7, mergeRequests: [{ projectId: '42', iid: 1 }] });
+  });
+  afterAll(async () => { await gl.stop(); });
+
+  it.each([
+    ['GITLAB_URL', { GITLAB_URL: 'https://gitlab.example.com' }, []],
+    ['CI_SERVER_URL', { CI_SERVER_URL: 'https://gitlab.example.com' }, []],
+    ['--url', {}, ['--url', 'https://gitlab.example.com/api/v4']],
+  ])('CI_API_V4_URL on another origin than %s: refused before any request', async (_what, env, args) => {
+    gl.requests.length = 0;
+    const r = await postNote(gl, 'no-scopes.plan.json', env, args);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      `tokenscope plan-summary: --post-mr-note: CI_API_V4_URL is on ${gl.url}, but the configured GitLab is https://gitlab.example.com; ` +
+        'GITLAB_TOKEN is sent only to https://gitlab.example.com, so no note was posted. ' +
+        `Post from a pipeline of https://gitlab.example.com, or point --url/GITLAB_URL at ${gl.url} if the token belongs there\n`,
+    );
+    expect(gl.requests).toEqual([]);
+    expect(gl.notes['42!1']).toEqual([]);
+  });
+
+  it('the same origin (GITLAB_URL as the instance root) posts', async () => {
+    const r = await postNote(gl, 'no-scopes.plan.json', { GITLAB_URL: gl.url, CI_SERVER_URL: gl.url });
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^tokenscope plan-summary: created note \d+ on merge request !1\n$/);
+    expect(gl.notes['42!1']).toHaveLength(1);
+  });
+});

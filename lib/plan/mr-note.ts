@@ -24,6 +24,24 @@ export function mergeRequestFromEnv(env: Readonly<Record<string, string | undefi
   return { baseUrl: normalizeBaseUrl(env.CI_API_V4_URL as string), projectId: env.CI_PROJECT_ID as string, iid: env.CI_MERGE_REQUEST_IID as string };
 }
 
+/**
+ * The note goes to CI_API_V4_URL with the token meant for the configured GitLab
+ * (`--url`, GITLAB_URL, GITLAB_BASE_URL, CI_SERVER_URL). A pipeline of one
+ * instance may hold a token for another: then the two origins differ and the
+ * token must not travel to CI_API_V4_URL.
+ */
+export function assertNoteOrigin(mr: MergeRequestRef, configuredBaseUrl: string, tokenSource: string): void {
+  const configured = new URL(configuredBaseUrl).origin;
+  const api = new URL(mr.baseUrl).origin;
+  if (configured !== api) {
+    throw new ConfigError(
+      `--post-mr-note: CI_API_V4_URL is on ${api}, but the configured GitLab is ${configured}; ` +
+        `${tokenSource} is sent only to ${configured}, so no note was posted. ` +
+        `Post from a pipeline of ${configured}, or point --url/GITLAB_URL at ${api} if the token belongs there`,
+    );
+  }
+}
+
 /** The hidden first line that finds our note again. One note per merge request and key. */
 export function noteMarker(key?: string): string {
   // Only characters that cannot end the HTML comment early.

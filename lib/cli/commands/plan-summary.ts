@@ -4,12 +4,13 @@ import { Command, Option } from 'commander';
 import type { CommandModule, CommandState } from '../command';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
-import { resolveTarget } from '../../gitlab/config';
+import { GitLabTarget, resolveTarget, URL_ENV_VARS } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
 import { createMasker, Masker } from '../../gitlab/secrets';
-import { LockFile, LockFileError, parseLockFile, readLockFile } from '../../lockfile';
+import { ApiScope, preflightApiToken } from '../../doctor/preflight';
+import { loadLockFile, readLockFile } from '../../lockfile';
 import { fetchAuthLogs, resolveIdsFromGitLab } from '../../plan/gitlab-lookups';
-import { mergeRequestFromEnv, noteBody, noteMarker, upsertMrNote } from '../../plan/mr-note';
+import { assertNoteOrigin, mergeRequestFromEnv, noteBody, noteMarker, upsertMrNote } from '../../plan/mr-note';
 import { emptyNames, mergeNames, namesFromLock } from '../../plan/names';
 import { distinctStacks, readPlanFile } from '../../plan/plan-file';
 import { renderJson, toJsonReport } from '../../plan/render-json';
@@ -80,7 +81,9 @@ export function createPlanSummaryCommand(deps: PlanSummaryDeps = {}): CommandMod
 export const planSummaryCommand: CommandModule = createPlanSummaryCommand();
 
 async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: PlanSummaryDeps): Promise<number> {
-  let mask: Masker = createMasker([]);
+  // Masks every token the environment holds from the first line on: a file we are handed
+  // (JSON.parse quotes the text it chokes on), a GitLab answer or an error may carry one.
+  const mask = envTokenMasker(io.env, opts.tokenEnv);
   const fail = (msg: string) => {
     io.stderr.write(`tokenscope plan-summary: ${mask(msg)}\n`);
     return EXIT_ERROR;
@@ -88,15 +91,18 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
   try {
     const now = (deps.now ?? (() => new Date()))();
     const plans = distinctStacks(files.map((f) => readPlanFile(f, io.cwd)));
-    const lock = loadLock(opts.lock, io.cwd);
+    const lock = opts.lock ? loadLockFile(opts.lock, io.cwd) : readLockFile(io.cwd);
     const warnings: string[] = [];
 
     let names = mergeNames(namesFromPlans(plans), lock ? namesFromLock(lock) : emptyNames());
     let scopes = analyzePlans(plans, names);
     let authLogs: AuthLogs | undefined;
+    let http: GitLabHttp | undefined;
     if (opts.resolve || opts.authLog) {
-      const http = gitlabClient(io, opts, deps, '--resolve/--auth-log');
-      mask = http.mask;
+      const purpose = [opts.resolve ? '--resolve' : '', opts.authLog ? '--auth-log' : ''].filter(Boolean).join(' ');
+      // Auth logs need Maintainer on the targets; naming ids needs only sight of them.
+      const role = opts.authLog ? undefined : 'at least Guest on the projects and groups';
+      http = await gitlabClient(resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv }), purpose, 'read_api', role, deps);
       if (opts.resolve) {
         const ids = unresolvedIds(scopes);
         if (ids.projects.length + ids.groups.length > 0) {
@@ -122,7 +128,7 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
     let policies: PolicySection | undefined;
     if (opts.synthDir) {
       const sources = readDeclaredPolicySources(path.resolve(io.cwd, opts.synthDir));
-      policies = opts.resolve ? await comparedSection(gitlabClient(io, opts, deps, '--resolve'), sources, lock) : declaredSection(sources);
+      policies = opts.resolve && http ? await comparedSection(http, sources, lock) : declaredSection(sources);
     }
     const markdown = renderMarkdown(summary, { footer }) + (policies ? policySectionMarkdown(policies) : '');
     const json = () => (policies ? JSON.stringify({ ...toJsonReport(summary), policies: policySectionJson(policies) }, null, 2) + '\n' : renderJson(summary));
@@ -133,39 +139,33 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
 
     if (opts.postMrNote) {
       const mr = mergeRequestFromEnv(io.env);
-      const http = gitlabClient(io, { ...opts, url: mr.baseUrl }, deps, '--post-mr-note');
-      mask = http.mask;
+      // Without --url or a GitLab URL variable, CI_API_V4_URL itself is the configured GitLab.
+      const target = resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv, urlEnvVars: [...URL_ENV_VARS, 'CI_API_V4_URL'] });
+      assertNoteOrigin(mr, target.baseUrl, target.tokenSource ?? opts.tokenEnv ?? 'GITLAB_TOKEN');
+      const noteHttp = await gitlabClient(target, '--post-mr-note', 'api', 'the right to comment on the merge request', deps, mr.baseUrl);
       const marker = noteMarker(opts.noteKey);
-      const result = await upsertMrNote(http, mr, mask(noteBody(markdown, marker)), marker);
+      const result = await upsertMrNote(noteHttp, mr, mask(noteBody(markdown, marker)), marker);
       io.stderr.write(`tokenscope plan-summary: ${result.action} note ${result.noteId} on merge request !${mr.iid}\n`);
     }
     for (const w of summary.warnings) io.stderr.write(`tokenscope plan-summary: warning: ${mask(w)}\n`);
     return opts.failOnRisk && summary.risks.length > 0 ? EXIT_RISK : EXIT_OK;
   } catch (e) {
-    // Expected failures (PlanInputError, LockFileError, ConfigError, MrNoteError, GitLabHttpError) carry a message meant for people.
+    // Expected failures (PlanInputError, LockFileError, ConfigError, PreflightError, MrNoteError, GitLabHttpError) carry a message meant for people.
     return fail(e instanceof Error ? e.message : String(e));
   }
 }
 
-function loadLock(file: string | undefined, cwd: string): LockFile | undefined {
-  if (!file) return readLockFile(cwd);
-  const abs = path.resolve(cwd, file);
-  let text: string;
-  try {
-    text = fs.readFileSync(abs, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new LockFileError(`${file}: cannot read (${code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message})`);
-  }
-  return parseLockFile(text, file);
+/** Every variable a token may come from; the masker covers them all, whichever one a run ends up using. */
+function envTokenMasker(env: Readonly<Record<string, string | undefined>>, tokenEnv: string | undefined): Masker {
+  return createMasker([tokenEnv ? env[tokenEnv] : undefined, env.GITLAB_TOKEN, env.CI_JOB_TOKEN]);
 }
 
-function gitlabClient(io: CliIO, opts: Options, deps: PlanSummaryDeps, needs: string): GitLabHttp {
-  const target = resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv });
-  if (!target.token) {
-    throw new UsageError(`${needs} needs a GitLab token in ${opts.tokenEnv ?? 'GITLAB_TOKEN'} (a personal, project or group access token; CI job tokens are not accepted)`);
-  }
-  return new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl, sleep: deps.sleep });
+/** The shared token check (offline: no extra request), then a client for `baseUrl`, an origin already checked. */
+async function gitlabClient(
+  target: GitLabTarget, purpose: string, need: ApiScope, role: string | undefined, deps: PlanSummaryDeps, baseUrl = target.baseUrl,
+): Promise<GitLabHttp> {
+  await preflightApiToken(target, { need, purpose: `plan-summary ${purpose}`, role, online: false });
+  return new GitLabHttp({ baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl, sleep: deps.sleep });
 }
 
 function writeFile(cwd: string, file: string, text: string): void {
