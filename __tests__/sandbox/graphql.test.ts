@@ -82,6 +82,9 @@ describe('GraphQL reads', () => {
   it('reads many projects with projects(fullPaths:), missing ones simply absent, at most 50 paths', async () => {
     const r = await gql(sb, 'query($paths: [String!]) { projects(fullPaths: $paths) { count nodes { fullPath } } }', { paths: ['acme/web', 'acme/nope', 'other/secret', 'acme/api'] });
     expect(r.body).toEqual({ data: { projects: { count: 2, nodes: [{ fullPath: 'acme/api' }, { fullPath: 'acme/web' }] } } });
+    const byIds = await gql(sb, 'query($ids: [ID!]) { projects(ids: $ids) { nodes { fullPath } } }',
+      { ids: ['gid://gitlab/Project/12', 'gid://gitlab/Project/12', 'gid://gitlab/Project/9999', 'gid://gitlab/Project/17', 'gid://gitlab/Project/13'] });
+    expect(byIds.body).toEqual({ data: { projects: { nodes: [{ fullPath: 'acme/api' }, { fullPath: 'acme/web' }] } } });
     const many = Array.from({ length: 51 }, (_, i) => `acme/p${i}`);
     const tooMany = await gql(sb, 'query($paths: [String!]) { projects(fullPaths: $paths) { nodes { fullPath } } }', { paths: many });
     expect(tooMany.body.data).toEqual({ projects: null });

@@ -252,7 +252,21 @@ export class SandboxState {
     return out.sort((a, b) => a.id - b.id);
   }
 
-  webUrl(baseUrl: string, fullPath: string): string {
-    return `${baseUrl}/${fullPath}`;
+  /** GitLab's `full_name` / `fullName`: the group names from the top, joined by " / ". */
+  fullName(g: Group): string {
+    return this.groupChain(g).map((x) => x.name).join(' / ');
   }
+
+  /** GitLab's `name_with_namespace`: the group names, then the project's. */
+  nameWithNamespace(p: Project): string {
+    return `${this.fullName(p.namespace)} / ${p.name}`;
+  }
+}
+
+export function projectWebUrl(baseUrl: string, p: Project): string {
+  return `${baseUrl}/${p.fullPath}`;
+}
+
+export function groupWebUrl(baseUrl: string, g: Group): string {
+  return `${baseUrl}/groups/${g.fullPath}`;
 }

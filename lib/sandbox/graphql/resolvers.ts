@@ -8,7 +8,7 @@ import { GraphQLError } from 'graphql';
 import { canAdminProject, canReadGroup, canReadProject, Principal, projectAccessLevel } from '../access';
 import type { ScopeService } from '../scope';
 import type { Group, Project, SandboxState, ScopeLink, User } from '../state';
-import { GUEST } from '../state';
+import { groupWebUrl, GUEST, projectWebUrl } from '../state';
 import { Connection, ConnectionArgs, paginate } from './connection';
 
 export const RESOURCE_NOT_AVAILABLE =
@@ -31,8 +31,8 @@ export function notAvailable(): never {
   throw new GraphQLError(RESOURCE_NOT_AVAILABLE);
 }
 
+/** `UserCore` and `CurrentUser`: the same fields, told apart only by their type name. */
 class UserView {
-  readonly __typename = 'UserCore';
   readonly avatarUrl = null;
   readonly publicEmail = null;
   readonly state = 'active';
@@ -40,48 +40,30 @@ class UserView {
   readonly username: string;
   readonly name: string;
   readonly bot: boolean;
-  constructor(private readonly user: User, private readonly baseUrl: string) {
+  readonly webUrl: string;
+  constructor(user: User, baseUrl: string, readonly __typename: 'UserCore' | 'CurrentUser' = 'UserCore') {
     this.id = userGid(user.id);
     this.username = user.username;
     this.name = user.name;
     this.bot = user.bot;
-  }
-  webUrl(): string {
-    return `${this.baseUrl}/${this.user.username}`;
+    this.webUrl = `${baseUrl}/${user.username}`;
   }
 }
 
-class AccessibleProjectView {
-  readonly __typename = 'CiJobTokenAccessibleProject';
+/** `CiJobTokenAccessibleProject` or `CiJobTokenAccessibleGroup`: the same fields in GitLab's schema. */
+class AccessibleView {
   readonly avatarUrl = null;
-  readonly id: string;
-  readonly fullPath: string;
-  readonly name: string;
-  readonly path: string;
-  readonly webUrl: string;
-  constructor(p: Project, baseUrl: string) {
-    this.id = projectGid(p.id);
-    this.fullPath = p.fullPath;
-    this.name = p.name;
-    this.path = p.path;
-    this.webUrl = `${baseUrl}/${p.fullPath}`;
-  }
-}
+  private constructor(
+    readonly __typename: 'CiJobTokenAccessibleProject' | 'CiJobTokenAccessibleGroup',
+    readonly id: string, readonly fullPath: string, readonly name: string, readonly path: string, readonly webUrl: string,
+  ) {}
 
-class AccessibleGroupView {
-  readonly __typename = 'CiJobTokenAccessibleGroup';
-  readonly avatarUrl = null;
-  readonly id: string;
-  readonly fullPath: string;
-  readonly name: string;
-  readonly path: string;
-  readonly webUrl: string;
-  constructor(g: Group, baseUrl: string) {
-    this.id = groupGid(g.id);
-    this.fullPath = g.fullPath;
-    this.name = g.name;
-    this.path = g.path;
-    this.webUrl = `${baseUrl}/groups/${g.fullPath}`;
+  static ofProject(p: Project, baseUrl: string): AccessibleView {
+    return new AccessibleView('CiJobTokenAccessibleProject', projectGid(p.id), p.fullPath, p.name, p.path, projectWebUrl(baseUrl, p));
+  }
+
+  static ofGroup(g: Group, baseUrl: string): AccessibleView {
+    return new AccessibleView('CiJobTokenAccessibleGroup', groupGid(g.id), g.fullPath, g.name, g.path, groupWebUrl(baseUrl, g));
   }
 }
 
@@ -120,13 +102,13 @@ export class AllowlistEntryView {
   sourceProject(): ProjectView {
     return new ProjectView(this.source);
   }
-  target(_args: unknown, ctx: GqlContext): AccessibleProjectView | AccessibleGroupView | null {
+  target(_args: unknown, ctx: GqlContext): AccessibleView | null {
     if (this.link.targetType === 'project') {
       const p = ctx.state.projects.get(this.link.targetId);
-      return p ? new AccessibleProjectView(p, ctx.baseUrl) : null;
+      return p ? AccessibleView.ofProject(p, ctx.baseUrl) : null;
     }
     const g = ctx.state.groups.get(this.link.targetId);
-    return g ? new AccessibleGroupView(g, ctx.baseUrl) : null;
+    return g ? AccessibleView.ofGroup(g, ctx.baseUrl) : null;
   }
   addedBy(_args: unknown, ctx: GqlContext): UserView | null {
     const u = this.link.addedByUserId !== null ? ctx.state.users.get(this.link.addedByUserId) : undefined;
@@ -157,15 +139,15 @@ export class JobTokenScopeView {
     }
     return rows;
   }
-  inboundAllowlist(args: ConnectionArgs, ctx: GqlContext): Connection<AccessibleProjectView> {
-    return paginate(this.inboundRows(ctx), args, { keyOf: (r) => r.key, toNode: (r) => new AccessibleProjectView(r.project, ctx.baseUrl) });
+  inboundAllowlist(args: ConnectionArgs, ctx: GqlContext): Connection<AccessibleView> {
+    return paginate(this.inboundRows(ctx), args, { keyOf: (r) => r.key, toNode: (r) => AccessibleView.ofProject(r.project, ctx.baseUrl) });
   }
   inboundAllowlistCount(): number {
     return this.project.projectLinks.size + 1;
   }
-  groupsAllowlist(args: ConnectionArgs, ctx: GqlContext): Connection<AccessibleGroupView> {
+  groupsAllowlist(args: ConnectionArgs, ctx: GqlContext): Connection<AccessibleView> {
     const links = [...this.project.groupLinks.values()];
-    return paginate(links, args, { keyOf: byLinkId, toNode: (l) => new AccessibleGroupView(ctx.state.groups.get(l.targetId)!, ctx.baseUrl) });
+    return paginate(links, args, { keyOf: byLinkId, toNode: (l) => AccessibleView.ofGroup(ctx.state.groups.get(l.targetId)!, ctx.baseUrl) });
   }
   groupsAllowlistCount(): number {
     return this.project.groupLinks.size;
@@ -187,7 +169,7 @@ export class JobTokenScopeView {
 
 /** `originProject` is null when the origin was deleted; graphql-js then nulls the row and reports it, as GitLab does. */
 class AuthLogView {
-  constructor(readonly originProject: AccessibleProjectView | null, readonly lastAuthorizedAt: string) {}
+  constructor(readonly originProject: AccessibleView | null, readonly lastAuthorizedAt: string) {}
 }
 
 export class ProjectView {
@@ -205,13 +187,11 @@ export class ProjectView {
     this.path = project.path;
     this.visibility = project.visibility;
   }
-  nameWithNamespace(): string {
-    const chain: string[] = [];
-    for (let g: Group | null = this.project.namespace; g; g = g.parent) chain.unshift(g.name);
-    return [...chain, this.project.name].join(' / ');
+  nameWithNamespace(_args: unknown, ctx: GqlContext): string {
+    return ctx.state.nameWithNamespace(this.project);
   }
   webUrl(_args: unknown, ctx: GqlContext): string {
-    return `${ctx.baseUrl}/${this.project.fullPath}`;
+    return projectWebUrl(ctx.baseUrl, this.project);
   }
   group(_args: unknown, ctx: GqlContext): GroupView | null {
     return canReadGroup(ctx.principal, this.project.namespace, ctx.state) ? new GroupView(this.project.namespace) : null;
@@ -235,7 +215,7 @@ export class ProjectView {
       keyOf: (r) => r[0],
       toNode: ([originId, at]) => {
         const origin = ctx.state.projects.get(originId);
-        return new AuthLogView(origin ? new AccessibleProjectView(origin, ctx.baseUrl) : null, at);
+        return new AuthLogView(origin ? AccessibleView.ofProject(origin, ctx.baseUrl) : null, at);
       },
     });
   }
@@ -256,10 +236,10 @@ export class GroupView {
     this.visibility = group.visibility;
   }
   fullName(_args: unknown, ctx: GqlContext): string {
-    return ctx.state.groupChain(this.group).map((g) => g.name).join(' / ');
+    return ctx.state.fullName(this.group);
   }
   webUrl(_args: unknown, ctx: GqlContext): string {
-    return `${ctx.baseUrl}/groups/${this.group.fullPath}`;
+    return groupWebUrl(ctx.baseUrl, this.group);
   }
   parent(_args: unknown, ctx: GqlContext): GroupView | null {
     const p = this.group.parent;
@@ -274,13 +254,6 @@ export class GroupView {
       visible: (p) => canReadProject(ctx.principal, p) && (!search || p.fullPath.toLowerCase().includes(search)),
     });
   }
-}
-
-function currentUserView(ctx: GqlContext): (UserView & { __typename: string }) | null {
-  const u = ctx.principal.user;
-  if (!u) return null;
-  const view = new UserView(u, ctx.baseUrl);
-  return Object.assign(view, { __typename: 'CurrentUser' });
 }
 
 interface ProjectsArgs extends ConnectionArgs {
@@ -298,26 +271,16 @@ export function queryRoot(): Record<string, unknown> {
     },
     projects(args: ProjectsArgs, ctx: GqlContext): Connection<ProjectView> {
       const { state, principal } = ctx;
-      let candidates: Project[];
-      if (args.fullPaths) {
-        if (args.fullPaths.length > MAX_FULL_PATHS) throw new GraphQLError(`You cannot provide more than ${MAX_FULL_PATHS} full_paths`);
-        const found = new Map<number, Project>();
-        for (const path of args.fullPaths) {
-          const p = state.projectByPath(path);
-          if (p) found.set(p.id, p);
-        }
-        candidates = [...found.values()].sort((a, b) => b.id - a.id);
-      } else if (args.ids) {
-        const found = new Map<number, Project>();
-        for (const gid of args.ids) {
-          const m = /^gid:\/\/gitlab\/Project\/(\d+)$/.exec(gid);
-          const p = m ? state.projects.get(Number(m[1])) : undefined;
-          if (p) found.set(p.id, p);
-        }
-        candidates = [...found.values()].sort((a, b) => b.id - a.id);
-      } else {
-        candidates = state.projectsById.slice().reverse();
-      }
+      if (args.fullPaths && args.fullPaths.length > MAX_FULL_PATHS) throw new GraphQLError(`You cannot provide more than ${MAX_FULL_PATHS} full_paths`);
+      const byGid = (gid: string): Project | undefined => {
+        const m = /^gid:\/\/gitlab\/Project\/(\d+)$/.exec(gid);
+        return m ? state.projects.get(Number(m[1])) : undefined;
+      };
+      // Named projects that exist, once each; unknown ones are simply absent. Newest (highest id) first.
+      const named = args.fullPaths?.map((path) => state.projectByPath(path)) ?? args.ids?.map(byGid);
+      const candidates = named
+        ? [...new Set(named.filter((p): p is Project => p !== undefined))].sort((a, b) => b.id - a.id)
+        : state.projectsById.slice().reverse();
       const search = args.search?.toLowerCase();
       const uid = principal.user?.id;
       return paginate(candidates, args, {
@@ -333,8 +296,8 @@ export function queryRoot(): Record<string, unknown> {
       const g = ctx.state.groupByPath(args.fullPath);
       return g && canReadGroup(ctx.principal, g, ctx.state) ? new GroupView(g) : null;
     },
-    currentUser(_args: unknown, ctx: GqlContext) {
-      return currentUserView(ctx);
+    currentUser(_args: unknown, ctx: GqlContext): UserView | null {
+      return ctx.principal.user ? new UserView(ctx.principal.user, ctx.baseUrl, 'CurrentUser') : null;
     },
     queryComplexity(_args: unknown, ctx: GqlContext) {
       return { score: ctx.complexity.score, limit: ctx.complexity.limit };

@@ -4,6 +4,41 @@
  */
 import { buildASTSchema, buildSchema, DocumentNode, GraphQLSchema, parse, visit } from 'graphql';
 
+/** The pagination arguments graphql-ruby adds to every connection field. */
+const PAGE_ARGS = 'first: Int, after: String, last: Int, before: String';
+
+/** graphql-ruby's generated `<Node>Connection` and `<Node>Edge`; GitLab adds `count` to some connections. */
+function connection(node: string, opts: { count?: boolean } = {}): string {
+  return `type ${node}Connection {
+${opts.count ? '  count: Int!\n' : ''}  edges: [${node}Edge]
+  nodes: [${node}]
+  pageInfo: PageInfo!
+}
+
+type ${node}Edge {
+  cursor: String!
+  node: ${node}
+}`;
+}
+
+/** `CiJobTokenAccessibleProject` and `CiJobTokenAccessibleGroup` have the same fields in GitLab's schema. */
+const ACCESSIBLE_FIELDS = `  avatarUrl: String
+  fullPath: ID!
+  id: ID!
+  name: String!
+  path: String!
+  webUrl: String`;
+
+/** `UserCore` and `CurrentUser` share these fields (CurrentUser has more in GitLab; the sandbox serves these). */
+const USER_FIELDS = `  avatarUrl: String
+  bot: Boolean!
+  id: UserID!
+  name: String!
+  publicEmail: String
+  state: UserState!
+  username: String!
+  webUrl: String!`;
+
 export const SCHEMA_SDL = /* GraphQL */ `
 scalar Time
 scalar ProjectID
@@ -13,7 +48,7 @@ scalar UserID
 type Query {
   project(fullPath: ID!): Project
   projects(fullPaths: [String!], ids: [ID!], membership: Boolean, search: String,
-           first: Int, after: String, last: Int, before: String): ProjectConnection
+           ${PAGE_ARGS}): ProjectConnection
   group(fullPath: ID!): Group
   currentUser: CurrentUser
   queryComplexity: QueryComplexity
@@ -41,25 +76,11 @@ type PageInfo {
 enum UserState { active blocked deactivated banned ldap_blocked blocked_pending_approval }
 
 type UserCore {
-  avatarUrl: String
-  bot: Boolean!
-  id: UserID!
-  name: String!
-  publicEmail: String
-  state: UserState!
-  username: String!
-  webUrl: String!
+${USER_FIELDS}
 }
 
 type CurrentUser {
-  avatarUrl: String
-  bot: Boolean!
-  id: UserID!
-  name: String!
-  publicEmail: String
-  state: UserState!
-  username: String!
-  webUrl: String!
+${USER_FIELDS}
 }
 
 type Group {
@@ -70,7 +91,7 @@ type Group {
   parent: Group
   path: String!
   projects(includeSubgroups: Boolean = false, search: String,
-           first: Int, after: String, last: Int, before: String): ProjectConnection!
+           ${PAGE_ARGS}): ProjectConnection!
   visibility: String
   webUrl: String!
 }
@@ -78,7 +99,7 @@ type Group {
 type Project {
   archived: Boolean
   ciCdSettings: ProjectCiCdSetting
-  ciJobTokenAuthLogs(first: Int, after: String, last: Int, before: String): CiJobTokenAuthLogConnection
+  ciJobTokenAuthLogs(${PAGE_ARGS}): CiJobTokenAuthLogConnection
   ciJobTokenScope: CiJobTokenScopeType
   ciJobTokenScopeAllowlist: CiJobTokenScopeAllowlist
   fullPath: ID!
@@ -91,17 +112,7 @@ type Project {
   webUrl: String
 }
 
-type ProjectConnection {
-  count: Int!
-  edges: [ProjectEdge]
-  nodes: [Project]
-  pageInfo: PageInfo!
-}
-
-type ProjectEdge {
-  cursor: String!
-  node: Project
-}
+${connection('Project', { count: true })}
 
 type ProjectCiCdSetting {
   inboundJobTokenScopeEnabled: Boolean
@@ -112,55 +123,27 @@ type ProjectCiCdSetting {
 
 type CiJobTokenScopeType {
   groupAllowlistAutopopulatedIds: [GroupID!]!
-  groupsAllowlist(first: Int, after: String, last: Int, before: String): CiJobTokenAccessibleGroupConnection!
+  groupsAllowlist(${PAGE_ARGS}): CiJobTokenAccessibleGroupConnection!
   groupsAllowlistCount: Int!
-  inboundAllowlist(first: Int, after: String, last: Int, before: String): CiJobTokenAccessibleProjectConnection!
+  inboundAllowlist(${PAGE_ARGS}): CiJobTokenAccessibleProjectConnection!
   inboundAllowlistAutopopulatedIds: [ProjectID!]!
   inboundAllowlistCount: Int!
-  outboundAllowlist(first: Int, after: String, last: Int, before: String): ProjectConnection!
-  projects(first: Int, after: String, last: Int, before: String): ProjectConnection!
+  outboundAllowlist(${PAGE_ARGS}): ProjectConnection!
+  projects(${PAGE_ARGS}): ProjectConnection!
     @deprecated(reason: "The \`projects\` attribute is being deprecated. Use \`outbound_allowlist\`. Deprecated in GitLab 15.9.")
 }
 
 type CiJobTokenAccessibleProject {
-  avatarUrl: String
-  fullPath: ID!
-  id: ID!
-  name: String!
-  path: String!
-  webUrl: String
+${ACCESSIBLE_FIELDS}
 }
 
-type CiJobTokenAccessibleProjectConnection {
-  edges: [CiJobTokenAccessibleProjectEdge]
-  nodes: [CiJobTokenAccessibleProject]
-  pageInfo: PageInfo!
-}
-
-type CiJobTokenAccessibleProjectEdge {
-  cursor: String!
-  node: CiJobTokenAccessibleProject
-}
+${connection('CiJobTokenAccessibleProject')}
 
 type CiJobTokenAccessibleGroup {
-  avatarUrl: String
-  fullPath: ID!
-  id: ID!
-  name: String!
-  path: String!
-  webUrl: String
+${ACCESSIBLE_FIELDS}
 }
 
-type CiJobTokenAccessibleGroupConnection {
-  edges: [CiJobTokenAccessibleGroupEdge]
-  nodes: [CiJobTokenAccessibleGroup]
-  pageInfo: PageInfo!
-}
-
-type CiJobTokenAccessibleGroupEdge {
-  cursor: String!
-  node: CiJobTokenAccessibleGroup
-}
+${connection('CiJobTokenAccessibleGroup')}
 
 union CiJobTokenScopeTarget = CiJobTokenAccessibleGroup | CiJobTokenAccessibleProject
 
@@ -189,8 +172,8 @@ enum CiJobTokenScopePolicies {
 }
 
 type CiJobTokenScopeAllowlist {
-  groupsAllowlist(first: Int, after: String, last: Int, before: String): CiJobTokenScopeAllowlistEntryConnection
-  projectsAllowlist(first: Int, after: String, last: Int, before: String): CiJobTokenScopeAllowlistEntryConnection
+  groupsAllowlist(${PAGE_ARGS}): CiJobTokenScopeAllowlistEntryConnection
+  projectsAllowlist(${PAGE_ARGS}): CiJobTokenScopeAllowlistEntryConnection
 }
 
 type CiJobTokenScopeAllowlistEntry {
@@ -204,34 +187,14 @@ type CiJobTokenScopeAllowlistEntry {
   target: CiJobTokenScopeTarget
 }
 
-type CiJobTokenScopeAllowlistEntryConnection {
-  count: Int!
-  edges: [CiJobTokenScopeAllowlistEntryEdge]
-  nodes: [CiJobTokenScopeAllowlistEntry]
-  pageInfo: PageInfo!
-}
-
-type CiJobTokenScopeAllowlistEntryEdge {
-  cursor: String!
-  node: CiJobTokenScopeAllowlistEntry
-}
+${connection('CiJobTokenScopeAllowlistEntry', { count: true })}
 
 type CiJobTokenAuthLog {
   lastAuthorizedAt: Time!
   originProject: CiJobTokenAccessibleProject!
 }
 
-type CiJobTokenAuthLogConnection {
-  count: Int!
-  edges: [CiJobTokenAuthLogEdge]
-  nodes: [CiJobTokenAuthLog]
-  pageInfo: PageInfo!
-}
-
-type CiJobTokenAuthLogEdge {
-  cursor: String!
-  node: CiJobTokenAuthLog
-}
+${connection('CiJobTokenAuthLog', { count: true })}
 
 enum CiJobTokenScopeDirection { OUTBOUND INBOUND }
 

@@ -1,17 +1,14 @@
 /** GitLab's REST entities (the fields clients read), built from the state model. */
 import { groupAccessLevel } from '../access';
+import { isExpired } from '../auth';
 import type { Group, Note, Project, SandboxState, Token, User } from '../state';
-import { SEED_TIME } from '../state';
+import { groupWebUrl, projectWebUrl, SEED_TIME } from '../state';
 
 export function namespaceJson(g: Group, baseUrl: string): Record<string, unknown> {
   return {
     id: g.id, name: g.name, path: g.path, kind: 'group', full_path: g.fullPath,
-    parent_id: g.parent?.id ?? null, avatar_url: null, web_url: `${baseUrl}/groups/${g.fullPath}`,
+    parent_id: g.parent?.id ?? null, avatar_url: null, web_url: groupWebUrl(baseUrl, g),
   };
-}
-
-function nameWithNamespace(state: SandboxState, p: Project): string {
-  return [...state.groupChain(p.namespace).map((g) => g.name), p.name].join(' / ');
 }
 
 /** `Entities::BasicProjectDetails`: what the allowlist endpoint lists. */
@@ -21,7 +18,7 @@ export function basicProjectJson(state: SandboxState, p: Project, baseUrl: strin
     id: p.id,
     description: null,
     name: p.name,
-    name_with_namespace: nameWithNamespace(state, p),
+    name_with_namespace: state.nameWithNamespace(p),
     path: p.path,
     path_with_namespace: p.fullPath,
     created_at: p.createdAt,
@@ -30,7 +27,7 @@ export function basicProjectJson(state: SandboxState, p: Project, baseUrl: strin
     topics: [],
     ssh_url_to_repo: `git@${host.split(':')[0]}:${p.fullPath}.git`,
     http_url_to_repo: `${baseUrl}/${p.fullPath}.git`,
-    web_url: `${baseUrl}/${p.fullPath}`,
+    web_url: projectWebUrl(baseUrl, p),
     readme_url: null,
     forks_count: 0,
     avatar_url: null,
@@ -65,7 +62,7 @@ export function projectJson(state: SandboxState, p: Project, baseUrl: string, us
 }
 
 export function groupBasicJson(g: Group, baseUrl: string): Record<string, unknown> {
-  return { id: g.id, name: g.name, web_url: `${baseUrl}/groups/${g.fullPath}` };
+  return { id: g.id, name: g.name, web_url: groupWebUrl(baseUrl, g) };
 }
 
 export function userBasicJson(u: User, baseUrl: string): Record<string, unknown> {
@@ -89,7 +86,6 @@ export function userJson(u: User, baseUrl: string): Record<string, unknown> {
 }
 
 export function tokenSelfJson(t: Token, now: Date): Record<string, unknown> {
-  const expired = t.expiresAt !== null && now.toISOString().slice(0, 10) >= t.expiresAt;
   return {
     id: t.id,
     name: t.name,
@@ -100,7 +96,7 @@ export function tokenSelfJson(t: Token, now: Date): Record<string, unknown> {
     last_used_at: t.lastUsedAt,
     scopes: t.scopes,
     user_id: t.userId,
-    active: !t.revoked && !expired,
+    active: !t.revoked && !isExpired(t, now),
   };
 }
 
