@@ -181,7 +181,10 @@ describe('GraphQL limits and errors', () => {
     expect((await gql(sb, '{ project(fullPath: "x") { ciJobTokenScope { inboundAllowlist { count } } } }')).body.errors[0].message)
       .toBe("Field 'count' doesn't exist on type 'CiJobTokenAccessibleProjectConnection'");
     expect((await gqlRaw(sb, JSON.stringify({ variables: {} }))).body).toEqual({ errors: [{ message: 'No query string was present' }] });
-    expect((await gqlRaw(sb, '{"query":')).status).toBe(400);
+    expect(await gqlRaw(sb, '{"query":')).toMatchObject({ status: 400, body: { errors: [{ message: 'Invalid JSON body' }] } });
+    const pasted = await gqlRaw(sb, 'glpat-pasted-by-mistake-0000000001');
+    expect(pasted).toMatchObject({ status: 400, body: { errors: [{ message: 'Invalid JSON body' }] } });
+    expect(pasted.text).not.toContain('glpat');
   });
 
   it('answers 401 Invalid token for bad, revoked, expired, job and deploy tokens', async () => {

@@ -4,6 +4,7 @@
  */
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import { createMasker } from '../gitlab/secrets';
 import { lookupToken, presentedToken } from './auth';
 import { faultDecider, RateLimiter, seededRandom } from './faults';
 import { GraphqlEndpoint } from './graphql/endpoint';
@@ -158,8 +159,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       } else {
         try {
           body = JSON.parse(text);
-        } catch (err) {
-          return send(res, 400, { errors: [{ message: `Invalid JSON body: ${(err as Error).message}` }] });
+        } catch {
+          // No parser detail: V8 quotes the start of the body, which may be a pasted token.
+          return send(res, 400, { errors: [{ message: 'Invalid JSON body' }] });
         }
       }
       const result = await graphql.handle(body, {
@@ -194,9 +196,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return send(res, 404, { error: '404 Not Found' });
   };
 
+  // The detail of an unexpected failure helps debugging; the seeded tokens never appear in it.
+  const mask = createMasker([...state.tokens.keys()]);
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      send(res, 500, { message: '500 Internal Server Error', error: String((err as Error)?.message ?? err) });
+      send(res, 500, { message: '500 Internal Server Error', error: mask(String((err as Error)?.message ?? err)) });
     });
   });
   await new Promise<void>((resolve, reject) => {
