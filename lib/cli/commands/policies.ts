@@ -3,11 +3,13 @@ import { Command, Option } from 'commander';
 import type { CommandModule, CommandState } from '../command';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
-import { resolveTarget } from '../../gitlab/config';
+import { ConfigError, GitLabTarget, resolveTarget } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
-import { createMasker, Masker } from '../../gitlab/secrets';
-import { preflightApiToken } from '../../doctor/preflight';
-import { readLockFile } from '../../lockfile';
+import { preflightApiToken, PreflightError } from '../../doctor/preflight';
+import { DeclaredReadError } from '../../drift/declared';
+import { LockFileError, readLockFile } from '../../lockfile';
+import { FeatureDetectionError } from '../../policies/feature';
+import { commandErrorMessage } from '../command-error';
 import { readDeclaredPolicySources } from '../../policies/declared';
 import { applyPolicyChanges } from '../../policies/apply';
 import { checkPolicies } from '../../policies/run';
@@ -55,10 +57,10 @@ export function createPoliciesCommand(deps: PoliciesDeps = {}): CommandModule {
 export const policiesCommand: CommandModule = createPoliciesCommand();
 
 async function runApply(flags: ApplyFlags, io: CliIO, deps: PoliciesDeps): Promise<number> {
-  let mask: Masker = createMasker([]);
+  let target: GitLabTarget | undefined;
   try {
-    const target = resolveTarget(io.env, { url: flags.url, tokenEnv: flags.tokenEnv });
-    mask = target.mask;
+    target = resolveTarget(io.env, { url: flags.url, tokenEnv: flags.tokenEnv });
+    const mask = target.mask;
     const sources = readDeclaredPolicySources(path.resolve(io.cwd, flags.synthDir), flags.stack ?? []);
     const pre = await preflightApiToken(target, {
       need: flags.yes ? 'api' : 'read_api',
@@ -78,11 +80,12 @@ async function runApply(flags: ApplyFlags, io: CliIO, deps: PoliciesDeps): Promi
     io.stdout.write(mask(text));
     if (blocked) io.stderr.write('tokenscope policies: nothing was sent because of the errors above\n');
     return exitCodeFor(report);
-  } catch (e) {
-    // PreflightError, ConfigError, DeclaredReadError, FatalReadError, FeatureDetectionError carry a message meant for people.
-    const msg = mask(e instanceof Error ? e.message : String(e));
-    // Preflight messages already start with "tokenscope policies apply needs ...".
-    io.stderr.write(msg.startsWith('tokenscope ') ? `${msg}\n` : `tokenscope policies: ${msg}\n`);
+  } catch (err) {
+    io.stderr.write(commandErrorMessage(err, target, {
+      command: 'policies',
+      need: flags.yes ? 'api' : 'read_api',
+      expected: [PreflightError, ConfigError, DeclaredReadError, LockFileError, FeatureDetectionError],
+    }));
     return EXIT_ERROR;
   }
 }
