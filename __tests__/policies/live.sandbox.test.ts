@@ -55,7 +55,7 @@ describe('readLivePolicies against the sandbox', () => {
     });
     expect(live.get('other/secret')).toEqual({
       error: 'permission_denied',
-      message: 'the token may not read the job-token allowlist of other/secret; it needs the Maintainer role on the project',
+      message: 'the token may not read the job-token settings of other/secret; it needs the Maintainer role on the project',
     });
     expect(live.get('acme/nope')).toEqual({ error: 'not_found', message: 'GitLab has no project acme/nope, or the token cannot see it' });
     // 63 projects in two projects(fullPaths:) batches plus pages of one long list, not one request per project.

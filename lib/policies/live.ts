@@ -1,7 +1,7 @@
 import { GitLabHttp } from '../gitlab/http';
 import { estimateComplexity } from '../live/complexity';
 import { GraphQLError, QueryUnit, UnitResult, runUnits } from '../live/engine';
-import { PERMISSION_TEXT, chunk, fitBatch } from '../live/reader';
+import { PERMISSION_TEXT, chunk, fitBatch, permissionMessage } from '../live/reader';
 import { GITLAB_LIMITS, QueryLimits } from '../live/types';
 import { EntryKind, LivePolicyEntry, LivePolicyResult, permissionsOf } from './types';
 
@@ -173,10 +173,7 @@ export async function readLivePolicies(
 
 function failure(fullPath: string, errors: readonly GraphQLError[]): LivePolicyResult {
   if (errors.length === 0 || errors.some((e) => e.message.includes(PERMISSION_TEXT))) {
-    return {
-      error: 'permission_denied',
-      message: `the token may not read the job-token allowlist of ${fullPath}; it needs the Maintainer role on the project`,
-    };
+    return { error: 'permission_denied', message: permissionMessage(fullPath) };
   }
   return { error: 'error', message: `reading ${fullPath}: ${errors[0].message}` };
 }
