@@ -22,7 +22,7 @@ export class DeclaredReadError extends Error {
   }
 }
 
-interface StackJson {
+export interface StackJson {
   data?: {
     gitlab_project?: Record<string, { path_with_namespace?: string; id?: string | number }>;
     gitlab_group?: Record<string, { full_path?: string; group_id?: string | number }>;
@@ -60,24 +60,24 @@ export function chooseStacks(synthDir: string, stacks: readonly string[] = []): 
   return stacks.length > 0 ? available.filter((s) => stacks.includes(s)) : available;
 }
 
+/** The parsed `cdk.tf.json` of each chosen stack; the one reader of stack files for drift, suggest and policies. */
+export function readStackFiles(synthDir: string, stacks: readonly string[] = []): Array<{ stack: string; file: string; json: StackJson }> {
+  return chooseStacks(synthDir, stacks).map((stack) => {
+    const file = path.join(synthDir, 'stacks', stack, 'cdk.tf.json');
+    try {
+      return { stack, file, json: JSON.parse(fs.readFileSync(file, 'utf8')) as StackJson };
+    } catch (e) {
+      throw new DeclaredReadError(`${file} is not valid JSON (${(e as Error).message}); synthesize again`);
+    }
+  });
+}
+
 /**
  * Every `gitlab_project_job_token_scopes` in the chosen stacks, with targets
  * turned back into paths through the stack's data sources; literal ids stay ids.
  */
 export function readDeclared(synthDir: string, stacks: readonly string[] = []): DeclaredScope[] {
-  const chosen = chooseStacks(synthDir, stacks);
-  const out: DeclaredScope[] = [];
-  for (const stack of chosen) {
-    const file = path.join(synthDir, 'stacks', stack, 'cdk.tf.json');
-    let json: StackJson;
-    try {
-      json = JSON.parse(fs.readFileSync(file, 'utf8')) as StackJson;
-    } catch (e) {
-      throw new DeclaredReadError(`${file} is not valid JSON (${(e as Error).message}); synthesize again`);
-    }
-    out.push(...declaredFromStack(stack, json, file));
-  }
-  return out;
+  return readStackFiles(synthDir, stacks).flatMap(({ stack, json, file }) => declaredFromStack(stack, json, file));
 }
 
 export function declaredFromStack(stack: string, json: StackJson, file = stack): DeclaredScope[] {

@@ -1,8 +1,6 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { chooseStacks, DeclaredReadError, DeclaredRef, declaredFromStack } from '../drift/declared';
+import { DeclaredReadError, DeclaredRef, declaredFromStack, readStackFiles, StackJson } from '../drift/declared';
 import { POLICY_METADATA_KEY } from '../constructs/job-token-scope';
-import { LockFile } from '../lockfile';
+import { LockFile, reverseLock } from '../lockfile';
 import { parseTargetRef } from '../model/target';
 import { DEFAULT_PERMISSIONS, DeclaredPolicyEntry, DeclaredPolicyScope, EntryKind, permissionsOf } from './types';
 
@@ -24,27 +22,13 @@ export interface UnresolvedPolicyScope {
   readonly policies: readonly PolicyMetadataEntry[];
 }
 
-type StackJson = Parameters<typeof declaredFromStack>[1];
-
 /**
  * Every job-token scope in the chosen stacks of a synth dir with the policies
  * its entries declare. Reads the same files as the drift reader (and uses it for
  * membership), plus the `//` block Terraform ignores.
  */
 export function readDeclaredPolicySources(synthDir: string, stacks: readonly string[] = []): UnresolvedPolicyScope[] {
-  const chosen = chooseStacks(synthDir, stacks);
-  const out: UnresolvedPolicyScope[] = [];
-  for (const stack of chosen) {
-    const file = path.join(synthDir, 'stacks', stack, 'cdk.tf.json');
-    let json: unknown;
-    try {
-      json = JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw new DeclaredReadError(`${file} is not valid JSON (${(e as Error).message}); synthesize again`);
-    }
-    out.push(...policyScopesFromStack(stack, json, file));
-  }
-  return out;
+  return readStackFiles(synthDir, stacks).flatMap(({ stack, json, file }) => policyScopesFromStack(stack, json, file));
 }
 
 /** Pure: the scopes of one synthesized stack (`cdk.tf.json` parsed). */
@@ -108,8 +92,7 @@ export function unnamedIds(scopes: readonly UnresolvedPolicyScope[], known: IdNa
 
 /** The lock file read backwards: id -> path. */
 export function namesFromLockFile(lock: LockFile | undefined): IdNames {
-  const invert = (r: Readonly<Record<string, number>> | undefined) => new Map(Object.entries(r ?? {}).map(([p, id]) => [id, p]));
-  return { projects: invert(lock?.projects), groups: invert(lock?.groups) };
+  return lock ? reverseLock(lock) : { projects: new Map(), groups: new Map() };
 }
 
 export function mergeIdNames(...all: IdNames[]): IdNames {
