@@ -1,4 +1,4 @@
-import { byPath, quoteString } from '../source/edit-lists';
+import { byPath, quoteString } from '../source/literals';
 
 /** One project's live scope, ready to be written as code. */
 export interface ImportedScope {

@@ -3,7 +3,7 @@ import type { LockFile } from '../lockfile';
 import { readDeclaredPolicySources } from './declared';
 import { checkPolicies } from './run';
 import type { PolicyChange } from './plan';
-import type { Permissions } from './types';
+import { DEFAULT_PERMISSIONS, permissionsOf, type Permissions } from './types';
 
 /** The `policy_mismatch` drift finding (issue 8): JSON keys are a public contract. */
 export interface PolicyMismatch {
@@ -55,14 +55,13 @@ export async function policyDrift(opts: PolicyDriftOptions): Promise<PolicyDrift
   const check = await checkPolicies(opts.http, sources, { lock: opts.lock, concurrency: opts.concurrency, knownPoliciesOnly: false });
   if (!check.plan) {
     const findings = new Map<string, PolicyMismatch[]>();
-    const defaults: Permissions = { defaultPermissions: true, policies: [] };
     for (const s of sources) {
       if (s.project.path === undefined) continue;
       const list = s.policies
         .filter((p) => p.ref.path !== undefined)
         .map((p): PolicyMismatch => ({
           kind: 'policy_mismatch', target: p.ref.path as string, entry: p.kind,
-          declared: { defaultPermissions: false, policies: [...new Set(p.policies)].sort() }, live: defaults,
+          declared: permissionsOf(false, p.policies), live: DEFAULT_PERMISSIONS,
         }));
       if (list.length > 0) findings.set(s.project.path.toLowerCase(), list);
     }

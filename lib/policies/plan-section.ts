@@ -2,7 +2,7 @@ import type { GitLabHttp } from '../gitlab/http';
 import type { LockFile } from '../lockfile';
 import { UnresolvedPolicyScope } from './declared';
 import { checkPolicies } from './run';
-import { describePermissions, EntryKind, Permissions } from './types';
+import { describePermissions, EntryKind, Permissions, permissionsOf } from './types';
 
 /** One row of the plan review's permissions section. */
 export interface PolicyRow {
@@ -35,7 +35,7 @@ export function declaredSection(sources: readonly UnresolvedPolicyScope[]): Poli
     for (const p of s.policies) {
       rows.push({
         project: describeRef(s.project), kind: p.kind, target: p.written,
-        declared: { defaultPermissions: false, policies: [...new Set(p.policies)].sort() },
+        declared: permissionsOf(false, p.policies),
       });
     }
   }

@@ -1,5 +1,8 @@
 import * as ts from 'typescript';
 import { ListSite, ScopeDeclaration, propertyNamed } from './find-scopes';
+import { byPath, quoteString } from './literals';
+
+export { byPath, quoteString };
 
 /** Entries to add to and remove from one list; removal matches case-insensitively, like GitLab paths. */
 export interface ListChange {
@@ -168,16 +171,4 @@ function indentOfLine(text: string, lineStart: number): string {
   let i = lineStart;
   while (text[i] === ' ' || text[i] === '\t') i++;
   return text.slice(lineStart, i);
-}
-
-/** A path as a TypeScript string literal in the given quote style. */
-export function quoteString(s: string, quote: "'" | '"' = "'"): string {
-  return quote + s.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`) + quote;
-}
-
-/** Case-insensitive path order (GitLab compares paths case-insensitively). */
-export function byPath(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
 }

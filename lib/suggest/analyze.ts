@@ -1,4 +1,5 @@
 import { MAX_GROUP_ENTRIES, MAX_PROJECT_ENTRIES } from '../model/limits';
+import { byPath as byPathOrder } from '../source/literals';
 import { Addition, DeclaredEntry, ProjectSuggestion, Removal, SuggestInput, SuggestOptions } from './types';
 
 const DAY_MS = 86_400_000;
@@ -183,10 +184,4 @@ function maxBy<T extends { ms: number }>(list: readonly T[]): T | undefined {
 
 function kindOrder(k: 'project' | 'group'): number {
   return k === 'group' ? 0 : 1;
-}
-
-function byPathOrder(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : 0;
 }
