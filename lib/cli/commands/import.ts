@@ -91,14 +91,15 @@ export async function importCommand(opts: ImportCliOptions, io: CliIO, deps: Imp
     } finally {
       progress.end();
     }
-    const text = renderScopesModule({
+    // GitLab's words (unreadable reasons) go into the file: masked like every other output.
+    const text = target.mask(renderScopesModule({
       functionName: opts.functionName ?? functionNameFor(group ?? 'imported'),
       importFrom: opts.importFrom ?? (outFile ? defaultImportFrom(outFile) : 'tokenscope'),
       command: commandLine(opts),
       gitlabUrl: target.baseUrl,
       scopes: read.scopes,
       unreadable: read.unreadable,
-    });
+    }));
     if (outFile) {
       fs.mkdirSync(path.dirname(outFile), { recursive: true });
       fs.writeFileSync(outFile, text);
@@ -106,7 +107,7 @@ export async function importCommand(opts: ImportCliOptions, io: CliIO, deps: Imp
       io.stdout.write(text);
     }
     for (const p of read.enforcedByInstance) {
-      io.stderr.write(`tokenscope import: ${p}: its own allowlist setting is off, but the instance enforces the allowlist; imported as limitAccess: true (what is in force)\n`);
+      io.stderr.write(target.mask(`tokenscope import: ${p}: its own allowlist setting is off, but the instance enforces the allowlist; imported as limitAccess: true (what is in force)\n`));
     }
     for (const u of read.unreadable) io.stderr.write(target.mask(`tokenscope import: NOT IMPORTED ${u.project}: ${u.reason}\n`));
     const summary = `tokenscope import: ${read.scopes.length} scope${read.scopes.length === 1 ? '' : 's'} imported` +

@@ -91,10 +91,10 @@ export async function suggestCommand(opts: SuggestCliOptions, io: CliIO, deps: S
     let patch = '';
     if (wantPatch) {
       const built = buildPatch(report.projects, findScopeDeclarations(sourceDir), { root: gitRootOf(sourceDir), displayRoot: sourceDir, idsByPath: result.idsByPath });
-      patch = built.patch;
+      patch = target.mask(built.patch);
       report = { ...report, projects: withSources(report.projects, built.located) };
       for (const p of report.projects) {
-        if (p.sourceProblem) io.stderr.write(`tokenscope suggest: ${p.project}: ${p.sourceProblem}\n`);
+        if (p.sourceProblem) io.stderr.write(target.mask(`tokenscope suggest: ${p.project}: ${p.sourceProblem}\n`));
       }
     }
     const rendered = target.mask(opts.format === 'json' ? renderSuggestJson(report) : renderSuggestText(report));
