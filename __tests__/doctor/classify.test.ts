@@ -184,6 +184,33 @@ describe('classifyToken: what was pasted in with the token', () => {
     }
   });
 
+  it('strips typographic quotes a chat or a document put around the token', () => {
+    for (const q of [`\u201c${PAT}\u201d`, `\u2018${PAT}\u2019`, `\u201e${PAT}\u201c`, `\u00ab${PAT}\u00bb`]) {
+      const c = classifyToken(q);
+      expect(c.cleaned).toBe(PAT);
+      expect(c.problems).toMatchObject([{ id: 'token.quotes', message: 'the token is wrapped in quotes that became part of the stored value' }]);
+    }
+  });
+
+  it('names a character no GitLab token has (non-ASCII, control), with its position', () => {
+    const c = classifyToken('glpat-ab\u2019cdefghijklmnopqrstuvwxyz', { source: 'GITLAB_TOKEN' });
+    expect(c.tokenType).toBe('personal_access_token');
+    expect(c.problems).toEqual([{
+      id: 'token.characters',
+      message: 'the token contains the character U+2019 at position 9, which no GitLab token has (they are plain ASCII): it was mistyped or changed when copied',
+      remedy: "fix the stored value of GITLAB_TOKEN: copy the token again from where it was created, or create a new one. If it is a CI/CD variable, edit it under Settings > CI/CD > Variables; in a shell, set it with printf '%s' rather than echo",
+    }]);
+    expect(classifyToken('glpat-abc\u0000defghijklmnopqrstuv').problems.map((p) => p.message)).toEqual([
+      'the token contains the character U+0000 at position 10, which no GitLab token has (they are plain ASCII): it was mistyped or changed when copied',
+    ]);
+  });
+
+  it('a URL whose password is not valid percent-encoding does not throw', () => {
+    const c = classifyToken('https://x:%E0%A4%A@gitlab.example.com');
+    expect(c.cleaned).toBe('%E0%A4%A');
+    expect(c.problems.map((p) => p.id)).toEqual(['token.url']);
+  });
+
   it('calls a URL a URL, and takes a token out of one', () => {
     const u = classifyToken('https://gitlab.example.com', { source: 'GITLAB_TOKEN' });
     expect(u.tokenType).toBe('unknown');

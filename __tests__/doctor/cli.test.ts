@@ -2,7 +2,8 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { runCli } from '../../lib/cli/main';
 import { memoryIO } from '../../lib/cli/io';
-import { FakeServer, FakeToken, fakeGitLabHandler, startFakeServer } from './fake-gitlab';
+import { TOKEN_TYPES } from '../../lib/doctor/types';
+import { FakeServer, FakeToken, fakeGitLabHandler, jwtJobToken, startFakeServer } from './fake-gitlab';
 
 /**
  * `tokenscope doctor` end to end over real loopback sockets: a fake GitLab, a
@@ -13,8 +14,14 @@ const JOB = 'glcbt-64_cliRunningJobToken000002';
 const FINISHED = 'glcbt-64_cliFinishedJobToken00003';
 const DEPLOY = 'gldt-cli-deploy-token-00000000004';
 
+// Bodies of random letters, so that no word of a message can look like a piece of a token.
+const LIVE_PAT = 'glpat-Xq7vR2mK9pLw4tZc8nB3hJ6dYs0011';
+const LIVE_JOB = 'glcbt-64_Zk3Pq8Wm2Rt7Yv5Nx1Bc0012';
+
 // The fake server judges expiry against the real clock here, as the CLI does.
 const TOKENS: Record<string, FakeToken> = {
+  [LIVE_PAT]: { kind: 'personal', username: 'ops', scopes: ['api'], name: 'automation', expiresAt: null, levels: { 'acme/web': 40 } },
+  [LIVE_JOB]: { kind: 'job', project: 'acme/data/etl', username: 'dev', jobStatus: 'running' },
   [PAT]: { kind: 'personal', username: 'ops', scopes: ['api'], name: 'automation', expiresAt: null, levels: { 'acme/web': 40 } },
   [JOB]: { kind: 'job', project: 'acme/data/etl', username: 'dev', jobStatus: 'running' },
   [FINISHED]: { kind: 'job', project: 'acme/data/etl', jobStatus: 'success' },
@@ -149,6 +156,48 @@ describe('tokenscope doctor (CLI)', () => {
     expect((await doctor({ GITLAB_TOKEN: PAT })).code).toBe(0);
     expect((await doctor({ GITLAB_TOKEN: `${PAT}\n` })).code).toBe(1);
     expect((await doctor({ GITLAB_TOKEN: 'not-a-gitlab-token-at-all-123' })).code).toBe(1);
+  });
+
+  /** One token of every type doctor names, in every form section 4 of the facts sheet lists. */
+  const EVERY_TYPE: ReadonlyArray<readonly [string, string]> = [
+    ['personal_access_token', LIVE_PAT],
+    ['personal_access_token', 'glpat-Qw8eRt5yUi2oPa7sDf4gHj1kLz9xCv3bN0.01mQ7wE2r'],
+    ['personal_access_token', 'mycompany-glpat-Mn4bV7cX1zLk8jH5gF2dS0013'],
+    ['oauth_access_token', 'fe01'.repeat(16)],
+    ['ci_job_token', LIVE_JOB],
+    ['ci_job_token', jwtJobToken({ jobId: 77, exp: 4102444800 })],
+    ['ci_job_token', jwtJobToken({ jobId: 78, exp: 1 })],
+    ['deploy_token', 'gldt-Wq2eR9tY4uI7oP1aS6dF0014'],
+    ['runner_token', 'glrt-Zx5cV8bN3mQ1wE7rT4yU0015'],
+    ['runner_token', 'GR1348941Hj6kL2zX9cV4bN8mQ0016'],
+    ['trigger_token', 'glptt-Aq3sW8dE1fR6gT9hY2jU0017'],
+    ['feed_token', 'glft-Pl0oK9iJ8uH7yG6tF5rD0018'],
+    ['oauth_application_secret', 'gloas-Mz1xN2cB3vQ4wE5rT6yU0019'],
+    ['other_gitlab_token', 'glimt-Ks7dJ3fH9gL1zX5cV2bN0020'],
+    ['other_gitlab_token', 'glagent-Rt4yU8iO2pA6sD1fG9hJ0021'],
+    ['unknown', 'Yh7Uj3Ik9Ol1Pq5Wm2Xn8Zb4Vc0022'],
+  ];
+
+  it('covers every token type of the JSON contract', () => {
+    // Project and group access tokens are glpat- tokens that only GitLab's answers tell apart: the sandbox test has them.
+    const byForm = TOKEN_TYPES.filter((t) => t !== 'project_access_token' && t !== 'group_access_token');
+    expect([...new Set(EVERY_TYPE.map(([t]) => t))].sort()).toEqual([...byForm].sort());
+  });
+
+  it.each(EVERY_TYPE)('%s %#: no output of doctor, online or offline, text or JSON, shows any piece of the token', async (type, token) => {
+    const secret = token.replace(/^([a-z0-9]+-)*(glpat|glcbt|gldt|glrtr|glrt|glptt|gloas|glft|glimt|glagent)-/, '').replace(/^GR1348941/, '');
+    const seen: string[] = [];
+    for (const env of [{ GITLAB_TOKEN: token }, { GITLAB_TOKEN: token, GITLAB_URL: gitlab.url }, { CI_JOB_TOKEN: `${token}\n`, GITLAB_URL: gitlab.url }]) {
+      for (const args of [[], ['--format', 'json'], ['--expect', 'job', '--project', 'acme/web'], ['--format', 'json', '--expect', 'personal', '--project', 'acme/web']]) {
+        const r = await doctor(env, ...args);
+        seen.push(r.out, r.err);
+        if (args.includes('json')) expect(JSON.parse(r.out).tokenType).toBe(type);
+      }
+    }
+    const all = seen.join('\n');
+    expect(all).not.toContain(token);
+    // Nor a cut-off piece: no 8 characters in a row from the secret part (the last 4 may be shown).
+    for (let i = 0; i + 8 <= secret.length - 4; i++) expect(all).not.toContain(secret.slice(i, i + 8));
   });
 
   it('no output of any run above contains a token', () => {

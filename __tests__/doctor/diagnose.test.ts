@@ -430,9 +430,21 @@ describe('diagnoseToken: no URL, bad URL, odd servers', () => {
     );
   });
 
+  it('a token with a character no HTTP header can carry is explained, never sent', async () => {
+    const { report, exitCode, requests } = await run({ token: 'glpat-ab\u2019cdefghijklmnopqrstuvwxyz', project: 'acme/web' });
+    expect(requests).toHaveLength(0);
+    expect(byId(report, 'token.characters').status).toBe('fail');
+    expect(byId(report, 'gitlab.probes')).toEqual({
+      id: 'gitlab.probes', status: 'skip', message: 'the token was not sent to GitLab: its stray character cannot travel in an HTTP header', remedy: '',
+    });
+    expect(byId(report, 'project.access').message).toBe('not checked against acme/web: online checks were skipped');
+    expect(report.valid).toBe(false);
+    expect(exitCode).toBe(1);
+  });
+
   it('the token never appears in any report, whatever the input', async () => {
     for (const t of Object.values(T)) {
-      for (const wrap of [(x: string) => x, (x: string) => `${x}\n`, (x: string) => `Bearer ${x}`, (x: string) => `"${x}"`]) {
+      for (const wrap of [(x: string) => x, (x: string) => `${x}\n`, (x: string) => `Bearer ${x}`, (x: string) => `"${x}"`, (x: string) => `\u201c${x}\u201d`]) {
         const { report } = await run({ token: wrap(t), project: 'acme/web', expect: 'ci_job_token' });
         expectNoToken(report, t);
       }

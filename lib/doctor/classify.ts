@@ -3,7 +3,7 @@ import type { JwtSummary, TokenType } from './types';
 
 /** Something about the token's form that would make GitLab refuse it as stored. */
 export interface FormProblem {
-  readonly id: 'token.empty' | 'token.whitespace' | 'token.header' | 'token.quotes' | 'token.bearer' | 'token.url';
+  readonly id: 'token.empty' | 'token.whitespace' | 'token.header' | 'token.quotes' | 'token.bearer' | 'token.url' | 'token.characters';
   readonly message: string;
   readonly remedy: string;
 }
@@ -181,18 +181,31 @@ export function classifyToken(raw: string, opts: ClassifyOptions = {}): TokenCla
       return { tokenType: 'unknown', routable: false, cleaned: '', problems, notes };
     }
   }
+  const odd = /[^\x21-\x7e]/.exec(t);
+  if (odd) {
+    const code = odd[0].codePointAt(0) as number;
+    problems.push({
+      id: 'token.characters',
+      message: `the token contains the character U+${code.toString(16).toUpperCase().padStart(4, '0')} at position ${odd.index + 1}, ` +
+        'which no GitLab token has (they are plain ASCII): it was mistyped or changed when copied',
+      remedy: sourceRemedy(source, 'copy the token again from where it was created, or create a new one'),
+    });
+  }
   return { ...classifyForm(t, now, notes), cleaned: t, problems, notes };
 }
 
+// Typographic quotes come with a token copied from a chat message or a document.
+const QUOTES = '"\'`\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb';
+
 function stripQuotes(t: string, problems: FormProblem[], source: string | undefined): string {
-  const m = /^(["'`])([\s\S]*)\1$/.exec(t) ?? /^(["'`])([^"'`]*)$/.exec(t) ?? /^()([^"'`]*)["'`]$/.exec(t);
+  const m = new RegExp(`^[${QUOTES}]([^${QUOTES}]*)[${QUOTES}]?$`).exec(t) ?? new RegExp(`^([^${QUOTES}]*)[${QUOTES}]$`).exec(t);
   if (!m || t.length < 2) return t;
   problems.push({
     id: 'token.quotes',
     message: 'the token is wrapped in quotes that became part of the stored value',
     remedy: sourceRemedy(source, 'remove the quotes (CI/CD variables and .env files take the value literally)'),
   });
-  return m[2].trim();
+  return m[1].trim();
 }
 
 function tokenInsideUrl(u: string): string | undefined {
@@ -202,7 +215,14 @@ function tokenInsideUrl(u: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (url.password) return decodeURIComponent(url.password);
+  if (url.password) {
+    try {
+      return decodeURIComponent(url.password);
+    } catch {
+      // A stray `%` in a pasted password: the raw text is the best guess at the token.
+      return url.password;
+    }
+  }
   for (const k of ['private_token', 'job_token', 'access_token', 'token']) {
     const v = url.searchParams.get(k);
     if (v) return v;

@@ -86,9 +86,14 @@ export async function diagnoseToken(input: DoctorInput): Promise<Diagnosis> {
     }
   }
 
+  // No HTTP header can carry such a token: sending it would only fail in the client with a confusing message.
+  const sendable = !cls.problems.some((p) => p.id === 'token.characters');
+  if (baseUrl && apiToken && !sendable) {
+    checks.push(check('gitlab.probes', 'skip', 'the token was not sent to GitLab: its stray character cannot travel in an HTTP header'));
+  }
   let outcome: ProbeOutcome | undefined;
   let client: ProbeClient | undefined;
-  if (baseUrl && apiToken) {
+  if (baseUrl && apiToken && sendable) {
     client = new ProbeClient({ baseUrl, token: cls.cleaned, mask: secretMask, now, fetchImpl: input.fetchImpl, retry: input.retry, timeoutMs: input.timeoutMs });
     outcome = await probeToken(cls, client);
     checks.push(...outcome.checks);
@@ -100,7 +105,7 @@ export async function diagnoseToken(input: DoctorInput): Promise<Diagnosis> {
   if (input.project) {
     if (!client || !outcome) {
       const why = !apiToken ? 'this is not an API token' : 'online checks were skipped';
-      checks.push(check('project.access', 'skip', `not checked against ${input.project}: ${why}`, apiToken ? 'pass --url or set GITLAB_URL' : ''));
+      checks.push(check('project.access', 'skip', `not checked against ${input.project}: ${why}`, apiToken && !baseUrl ? 'pass --url or set GITLAB_URL' : ''));
     } else {
       checks.push(...(await probeProject(client, outcome, input.project)));
     }
