@@ -187,7 +187,8 @@ describe('tokenscope doctor (CLI)', () => {
   it.each(EVERY_TYPE)('%s %#: no output of doctor, online or offline, text or JSON, shows any piece of the token', async (type, token) => {
     const secret = token.replace(/^([a-z0-9]+-)*(glpat|glcbt|gldt|glrtr|glrt|glptt|gloas|glft|glimt|glagent)-/, '').replace(/^GR1348941/, '');
     const seen: string[] = [];
-    for (const env of [{ GITLAB_TOKEN: token }, { GITLAB_TOKEN: token, GITLAB_URL: gitlab.url }, { CI_JOB_TOKEN: `${token}\n`, GITLAB_URL: gitlab.url }]) {
+    const envs: Array<Record<string, string>> = [{ GITLAB_TOKEN: token }, { GITLAB_TOKEN: token, GITLAB_URL: gitlab.url }, { CI_JOB_TOKEN: `${token}\n`, GITLAB_URL: gitlab.url }];
+    for (const env of envs) {
       for (const args of [[], ['--format', 'json'], ['--expect', 'job', '--project', 'acme/web'], ['--format', 'json', '--expect', 'personal', '--project', 'acme/web']]) {
         const r = await doctor(env, ...args);
         seen.push(r.out, r.err);
