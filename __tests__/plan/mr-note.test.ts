@@ -161,6 +161,14 @@ describe('--post-mr-note sends the token only to the configured GitLab', () => {
     expect(gl.notes['42!1']).toEqual([]);
   });
 
+  it('without GITLAB_TOKEN (CI_JOB_TOKEN cannot post notes) it says what token is needed, before any request', async () => {
+    gl.requests.length = 0;
+    const r = await postNote(gl, 'no-scopes.plan.json', { GITLAB_TOKEN: '', CI_JOB_TOKEN: 'glcbt-64_notetokennotetoken0001' });
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('tokenscope plan-summary: tokenscope plan-summary --post-mr-note needs a personal, project or group access token with api and the right to comment on the merge request: set GITLAB_TOKEN to one (or name its variable with --token-env NAME)\n');
+    expect(gl.requests).toEqual([]);
+  });
+
   it('the same origin (GITLAB_URL as the instance root) posts', async () => {
     const r = await postNote(gl, 'no-scopes.plan.json', { GITLAB_URL: gl.url, CI_SERVER_URL: gl.url });
     expect(r.code).toBe(0);
