@@ -1,22 +1,16 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { buildProgram } from '../../lib/cli/main';
-import { memoryIO } from '../../lib/cli/io';
-import { createPoliciesCommand } from '../../lib/cli/commands/policies';
-import { startSandbox } from '../../lib/sandbox';
-import type { Sandbox, SeedFile } from '../../lib/sandbox';
+import type { Sandbox } from '../../lib/sandbox';
 import type { PolicyApplyReport } from '../../lib/policies/report';
-import { removeDir, synthStacks } from './helpers';
+import { acmeSeed, runTokenscope, sandboxEnv, tempDirs, useSandbox } from './helpers';
 
 const API = 'glpat-policies-ops-api-000000001';
 const READ = 'glpat-policies-ops-read-00000002';
 
-function seed(version = '18.6.0'): SeedFile {
-  return {
-    instance: { version },
-    users: [{ username: 'ops' }],
-    groups: [{ path: 'acme', id: 10, members: { ops: 'maintainer' } }, { path: 'acme/tools', id: 11 }],
+function seed(version = '18.6.0') {
+  return acmeSeed({
+    version,
+    groups: [{ path: 'acme/tools', id: 11 }],
     projects: [
       {
         path: 'acme/web', id: 100, limitAccess: true,
@@ -35,7 +29,7 @@ function seed(version = '18.6.0'): SeedFile {
       { token: API, type: 'personal', user: 'ops', scopes: ['api'] },
       { token: READ, type: 'personal', user: 'ops', scopes: ['read_api'] },
     ],
-  };
+  });
 }
 
 const declared = {
@@ -50,22 +44,12 @@ const declared = {
   }],
 };
 
-const dirs: string[] = [];
+const tmp = tempDirs('tokenscope-policies-cwd-');
 let synthDir: string;
-let cwd: string;
-beforeAll(() => {
-  synthDir = synthStacks(declared);
-  cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenscope-policies-cwd-'));
-  dirs.push(synthDir, cwd);
-});
-afterAll(() => dirs.forEach(removeDir));
+beforeAll(() => { synthDir = tmp.synth(declared); });
 
-async function run(sandbox: Sandbox, args: string[], token = API, dir = synthDir) {
-  const io = memoryIO({ GITLAB_URL: sandbox.url, GITLAB_TOKEN: token }, cwd);
-  const state = { exitCode: 0 };
-  const before = sandbox.stats().mutations;
-  await buildProgram(io, state, [createPoliciesCommand()]).parseAsync(['node', 'tokenscope', 'policies', 'apply', '--synth-dir', dir, ...args]);
-  return { code: state.exitCode, out: io.out(), err: io.err(), mutations: sandbox.stats().mutations - before };
+function run(sandbox: Sandbox, args: string[], token = API, dir = synthDir) {
+  return runTokenscope(['policies', 'apply', '--synth-dir', dir, ...args], { cwd: tmp.cwd(), env: sandboxEnv(sandbox, token), sandbox });
 }
 
 function livePermissions(sandbox: Sandbox): Record<string, unknown> {
@@ -79,9 +63,9 @@ function livePermissions(sandbox: Sandbox): Record<string, unknown> {
 }
 
 describe('tokenscope policies apply against the sandbox', () => {
+  const sandboxOf = useSandbox(seed());
   let sandbox: Sandbox;
-  beforeAll(async () => { sandbox = await startSandbox({ seed: seed(), port: 0 }); });
-  afterAll(async () => { await sandbox.stop(); });
+  beforeAll(() => { sandbox = sandboxOf(); });
 
   test('without --yes: prints the changes, sends no mutation, exits 2', async () => {
     const r = await run(sandbox, []);
@@ -95,12 +79,26 @@ describe('tokenscope policies apply against the sandbox', () => {
     expect(r.out).not.toContain('acme/hand');
   });
 
+  test('a synth dir without stacks gets the shared failure wording; nothing is sent', async () => {
+    const empty = tmp.cwd();
+    const r = await run(sandbox, ['--yes'], API, empty);
+    expect(r.code).toBe(1);
+    expect(r.mutations).toBe(0);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(
+      `tokenscope policies: ${empty} has no synthesized stacks (no ${path.join(empty, 'stacks')}); run \`npx cdktf synth\` first, or pass --synth-dir\n`,
+    );
+  });
+
   test('a read_api token is enough to look, not to apply', async () => {
     expect((await run(sandbox, [], READ)).code).toBe(2);
     const r = await run(sandbox, ['--yes'], READ);
     expect(r.code).toBe(1);
     expect(r.mutations).toBe(0);
-    expect(r.err).toContain('tokenscope policies apply --yes needs a personal, project or group access token with api');
+    expect(r.err).toBe(
+      'tokenscope policies: tokenscope policies apply --yes needs a personal, project or group access token with api and the Maintainer role on the projects; ' +
+        'GITLAB_TOKEN (glpat-****0002) has the scopes read_api: create a token with api\n',
+    );
   });
 
   test('--yes applies each change; a second run changes nothing; undeclared entries are left alone', async () => {
@@ -126,8 +124,7 @@ describe('tokenscope policies apply against the sandbox', () => {
   });
 
   test('a policy this GitLab does not know is named and nothing is sent', async () => {
-    const dir = synthStacks(declared);
-    dirs.push(dir);
+    const dir = tmp.synth(declared);
     const file = path.join(dir, 'stacks', 'web', 'cdk.tf.json');
     const json = JSON.parse(fs.readFileSync(file, 'utf8'));
     const meta = json.resource.gitlab_project_job_token_scopes.scope_acme_web['//'].tokenscope;
@@ -147,9 +144,9 @@ describe('tokenscope policies apply against the sandbox', () => {
 });
 
 describe('a GitLab without fine-grained permissions', () => {
+  const sandboxOf = useSandbox(seed('17.9.0'));
   let sandbox: Sandbox;
-  beforeAll(async () => { sandbox = await startSandbox({ seed: seed('17.9.0'), port: 0 }); });
-  afterAll(async () => { await sandbox.stop(); });
+  beforeAll(() => { sandbox = sandboxOf(); });
 
   test('gets a clear message from introspection, not a failed query', async () => {
     const r = await run(sandbox, ['--yes']);
@@ -163,8 +160,7 @@ describe('a GitLab without fine-grained permissions', () => {
   });
 
   test('stacks that declare no policies have nothing to do there', async () => {
-    const dir = synthStacks({ web: [{ project: 'acme/web', allowProjects: ['acme/api'] }] });
-    dirs.push(dir);
+    const dir = tmp.synth({ web: [{ project: 'acme/web', allowProjects: ['acme/api'] }] });
     const r = await run(sandbox, [], API, dir);
     expect(r.code).toBe(0);
     expect(r.out).toContain('no entry declares policies, so there is nothing to do');

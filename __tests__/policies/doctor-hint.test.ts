@@ -1,33 +1,22 @@
 import { diagnoseToken } from '../../lib/doctor/diagnose';
-import { startSandbox } from '../../lib/sandbox';
-import type { Sandbox } from '../../lib/sandbox';
 import { policyRemedy } from '../../lib/policies/hints';
+import { acmeSeed, useSandbox } from './helpers';
 
 const JOB = 'glcbt-64_policiesEtlRunningJob1';
 
 describe('doctor --project: a job token lacking a fine-grained permission', () => {
-  let sandbox: Sandbox;
-  beforeAll(async () => {
-    sandbox = await startSandbox({
-      port: 0,
-      seed: {
-        instance: { version: '18.6.0' },
-        users: [{ username: 'ops' }],
-        groups: [{ path: 'acme', id: 10, members: { ops: 'maintainer' } }],
-        projects: [
-          { path: 'acme/deployer', id: 100, limitAccess: true,
-            allowlist: { projects: [{ path: 'acme/etl', defaultPermissions: false, jobTokenPolicies: ['READ_JOBS'] }] } },
-          { path: 'acme/etl', id: 101 },
-        ],
-        tokens: [{ token: JOB, type: 'job', project: 'acme/etl', user: 'ops', jobStatus: 'running' }],
-      },
-    });
-  });
-  afterAll(async () => { await sandbox.stop(); });
+  const sandbox = useSandbox(acmeSeed({
+    projects: [
+      { path: 'acme/deployer', id: 100, limitAccess: true,
+        allowlist: { projects: [{ path: 'acme/etl', defaultPermissions: false, jobTokenPolicies: ['READ_JOBS'] }] } },
+      { path: 'acme/etl', id: 101 },
+    ],
+    tokens: [{ token: JOB, type: 'job', project: 'acme/etl', user: 'ops', jobStatus: 'running' }],
+  }));
 
   test('names the policy and the construct entry to write', async () => {
     const { report } = await diagnoseToken({
-      token: JOB, tokenSource: 'CI_JOB_TOKEN', tokenVars: ['CI_JOB_TOKEN'], emptyVars: [], url: sandbox.url, project: 'acme/deployer',
+      token: JOB, tokenSource: 'CI_JOB_TOKEN', tokenVars: ['CI_JOB_TOKEN'], emptyVars: [], url: sandbox().url, project: 'acme/deployer',
     });
     const c = report.checks.find((x) => x.id === 'project.access');
     expect(c?.status).toBe('fail');

@@ -1,20 +1,13 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { runCli } from '../../lib/cli/main';
-import { memoryIO } from '../../lib/cli/io';
-import { startSandbox } from '../../lib/sandbox';
-import type { Sandbox, SeedFile } from '../../lib/sandbox';
+import type { Sandbox } from '../../lib/sandbox';
 import { mismatchesFrom } from '../../lib/policies/drift-findings';
-import { removeDir, synthStacks } from './helpers';
+import { acmeSeed, runTokenscope, sandboxEnv, tempDirs, useSandbox } from './helpers';
 
 const READ = 'glpat-policies-drift-read-000001';
 
-function seed(version = '18.6.0'): SeedFile {
-  return {
-    instance: { version },
-    users: [{ username: 'ops' }],
-    groups: [{ path: 'acme', id: 10, members: { ops: 'maintainer' } }, { path: 'acme/tools', id: 11 }],
+function seed(version = '18.6.0') {
+  return acmeSeed({
+    version,
+    groups: [{ path: 'acme/tools', id: 11 }],
     projects: [
       {
         path: 'acme/web', id: 100, limitAccess: true,
@@ -26,28 +19,14 @@ function seed(version = '18.6.0'): SeedFile {
       { path: 'acme/api', id: 101 }, { path: 'acme/plain', id: 102 },
     ],
     tokens: [{ token: READ, type: 'personal', user: 'ops', scopes: ['read_api'] }],
-  };
+  });
 }
 
-const dirs: string[] = [];
-let cwd: string;
-beforeAll(() => {
-  cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenscope-policies-drift-'));
-  dirs.push(cwd);
-});
-afterAll(() => dirs.forEach(removeDir));
+const tmp = tempDirs('tokenscope-policies-drift-');
+const synthInto = tmp.synth;
 
-function synthInto(stacks: Parameters<typeof synthStacks>[0]): string {
-  const dir = synthStacks(stacks);
-  dirs.push(dir);
-  return dir;
-}
-
-async function drift(sandbox: Sandbox, synthDir: string, format: string) {
-  const io = memoryIO({ GITLAB_URL: sandbox.url, GITLAB_TOKEN: READ }, cwd);
-  const before = sandbox.stats().mutations;
-  const code = await runCli(['node', 'tokenscope', 'drift', '--synth-dir', synthDir, '--format', format, '--no-progress'], io);
-  return { code, out: io.out(), err: io.err(), mutations: sandbox.stats().mutations - before };
+function drift(sandbox: Sandbox, synthDir: string, format: string) {
+  return runTokenscope(['drift', '--synth-dir', synthDir, '--format', format, '--no-progress'], { cwd: tmp.cwd(), env: sandboxEnv(sandbox, READ), sandbox });
 }
 
 const withPolicies = {
@@ -59,9 +38,9 @@ const withPolicies = {
 };
 
 describe('drift: policy_mismatch', () => {
+  const sandboxOf = useSandbox(seed());
   let sandbox: Sandbox;
-  beforeAll(async () => { sandbox = await startSandbox({ seed: seed(), port: 0 }); });
-  afterAll(async () => { await sandbox.stop(); });
+  beforeAll(() => { sandbox = sandboxOf(); });
 
   test('json: one finding per entry whose permissions differ, declared and live', async () => {
     const r = await drift(sandbox, synthInto(withPolicies), 'json');
@@ -106,14 +85,12 @@ describe('drift: policy_mismatch', () => {
 });
 
 describe('drift: policy_mismatch on a GitLab without the feature', () => {
+  const old = seed('18.1.0');
+  // An old instance has no permissions on its entries.
+  old.projects![0].allowlist = { projects: ['acme/api', 'acme/plain'], groups: ['acme/tools'] };
+  const sandboxOf = useSandbox(old);
   let sandbox: Sandbox;
-  beforeAll(async () => {
-    const s = seed('18.1.0');
-    // An old instance has no permissions on its entries.
-    s.projects![0].allowlist = { projects: ['acme/api', 'acme/plain'], groups: ['acme/tools'] };
-    sandbox = await startSandbox({ seed: s, port: 0 });
-  });
-  afterAll(async () => { await sandbox.stop(); });
+  beforeAll(() => { sandbox = sandboxOf(); });
 
   test('entries declared with policies are mismatches against the default permissions', async () => {
     const r = await drift(sandbox, synthInto(withPolicies), 'json');

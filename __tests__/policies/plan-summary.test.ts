@@ -1,34 +1,23 @@
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { runCli } from '../../lib/cli/main';
-import { memoryIO } from '../../lib/cli/io';
-import { startSandbox } from '../../lib/sandbox';
 import type { Sandbox } from '../../lib/sandbox';
-import { removeDir, synthStacks } from './helpers';
+import { acmeSeed, runTokenscope, sandboxEnv, tempDirs, useSandbox } from './helpers';
 
 const PLAN = path.join(__dirname, '..', 'plan', 'fixtures', 'empty.plan.json');
 const READ = 'glpat-policies-plan-read-0000001';
 
-const dirs: string[] = [];
+const tmp = tempDirs('tokenscope-policies-plan-');
 let synthDir: string;
-let cwd: string;
 beforeAll(() => {
-  synthDir = synthStacks({
+  synthDir = tmp.synth({
     web: [{
       project: 'acme/web',
       allowProjects: [{ target: 'acme/api', policies: ['READ_JOBS'] }, 'acme/plain', { target: 'acme/new', policies: ['READ_PACKAGES'] }],
     }],
   });
-  cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenscope-policies-plan-'));
-  dirs.push(synthDir, cwd);
 });
-afterAll(() => dirs.forEach(removeDir));
 
-async function planSummary(args: string[], env: Record<string, string> = {}) {
-  const io = memoryIO(env, cwd);
-  const code = await runCli(['node', 'tokenscope', 'plan-summary', PLAN, ...args], io);
-  return { code, out: io.out(), err: io.err() };
+function planSummary(args: string[], sandbox?: Sandbox) {
+  return runTokenscope(['plan-summary', PLAN, ...args], { cwd: tmp.cwd(), env: sandbox ? sandboxEnv(sandbox, READ) : {}, sandbox });
 }
 
 describe('plan-summary --synth-dir: permissions next to membership changes', () => {
@@ -56,29 +45,18 @@ describe('plan-summary --synth-dir: permissions next to membership changes', () 
   });
 
   describe('with --resolve against GitLab', () => {
-    let sandbox: Sandbox;
-    beforeAll(async () => {
-      sandbox = await startSandbox({
-        port: 0,
-        seed: {
-          instance: { version: '18.6.0' },
-          users: [{ username: 'ops' }],
-          groups: [{ path: 'acme', id: 10, members: { ops: 'maintainer' } }],
-          projects: [
-            { path: 'acme/web', id: 100, allowlist: { projects: ['acme/api', { path: 'acme/plain', defaultPermissions: false, jobTokenPolicies: ['READ_JOBS'] }] } },
-            { path: 'acme/api', id: 101 }, { path: 'acme/plain', id: 102 }, { path: 'acme/new', id: 103 },
-          ],
-          tokens: [{ token: READ, type: 'personal', user: 'ops', scopes: ['read_api'] }],
-        },
-      });
-    });
-    afterAll(async () => { await sandbox.stop(); });
+    const sandboxOf = useSandbox(acmeSeed({
+      projects: [
+        { path: 'acme/web', id: 100, allowlist: { projects: ['acme/api', { path: 'acme/plain', defaultPermissions: false, jobTokenPolicies: ['READ_JOBS'] }] } },
+        { path: 'acme/api', id: 101 }, { path: 'acme/plain', id: 102 }, { path: 'acme/new', id: 103 },
+      ],
+      tokens: [{ token: READ, type: 'personal', user: 'ops', scopes: ['read_api'] }],
+    }));
 
     test('shows what policies apply will change, read-only', async () => {
-      const before = sandbox.stats().mutations;
-      const r = await planSummary(['--synth-dir', synthDir, '--resolve'], { GITLAB_URL: sandbox.url, GITLAB_TOKEN: READ });
+      const r = await planSummary(['--synth-dir', synthDir, '--resolve'], sandboxOf());
       expect(r.code).toBe(0);
-      expect(sandbox.stats().mutations).toBe(before);
+      expect(r.mutations).toBe(0);
       expect(r.out).toContain(
         'Set by `tokenscope policies apply` after this plan is applied:\n\n| Project | Entry | GitLab now | Declared |\n|---|---|---|---|\n' +
           '| `acme/web` | project `acme/api` | default permissions | READ_JOBS |\n' +
