@@ -108,7 +108,14 @@ describe('compareScope', () => {
     expect(compareScope(decl(), { error: 'error', message: 'HTTP 500' })).toEqual({
       project: 'acme/web/checkout', stack: 'acme-web', status: 'unreadable', findings: [], error: 'HTTP 500',
     });
-    expect(compareScope(decl(), undefined).status).toBe('unreadable');
+    expect(compareScope(decl(), undefined)).toEqual({
+      project: 'acme/web/checkout', stack: 'acme-web', status: 'unreadable', findings: [], error: 'acme/web/checkout was not read',
+    });
+    // Read, but without the toggle: not in_sync either.
+    expect(compareScope(decl(), live({ inboundJobTokenScopeEnabled: null }))).toEqual({
+      project: 'acme/web/checkout', stack: 'acme-web', status: 'unreadable', findings: [],
+      error: 'GitLab did not return the allowlist toggle (ciCdSettings.inboundJobTokenScopeEnabled) of acme/web/checkout',
+    });
   });
 
   describe('recently_used_but_not_allowed', () => {

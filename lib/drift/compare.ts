@@ -40,6 +40,10 @@ export function compareScope(decl: ResolvedScope, live: LiveResult | undefined, 
     if (live.error === 'permission_denied') return { ...base, status: 'unreadable', findings: [{ kind: 'permission_denied', message: live.message }] };
     return { ...base, status: 'unreadable', findings: [], error: live.message };
   }
+  // Without the toggle the project was not fully read: never in_sync.
+  if (live.inboundJobTokenScopeEnabled === null) {
+    return { ...base, status: 'unreadable', findings: [], error: `GitLab did not return the allowlist toggle (ciCdSettings.inboundJobTokenScopeEnabled) of ${live.fullPath}` };
+  }
   const findings: Finding[] = [
     ...toggleFindings(decl, live),
     ...entryFindings(decl.projects, live.projects, 'project', selfFilter(decl, live)),
@@ -68,7 +72,7 @@ export function countsAsDrift(f: Finding): boolean {
 
 function toggleFindings(decl: ResolvedScope, live: LiveScope): Finding[] {
   const raw = live.inboundJobTokenScopeEnabled;
-  if (raw === null) return [];
+  if (raw === null) return []; // compareScope reports the project unreadable before this
   if (raw === false && live.effectiveInboundEnabled === true) {
     return [{ kind: 'enforced_by_instance', declared: decl.enabled, live: false, effective: true }];
   }
