@@ -49,6 +49,9 @@ export interface EngineStats {
 
 const COMPLEXITY_ERROR = /Query has complexity of (\d+), which exceeds max complexity of (\d+)/i;
 const SIZE_ERROR = /Query too large/i;
+/** GitLab's 30 s GraphQL timeout (HTTP 503) asks for "a less complex query or a smaller set of records": split like a limit. */
+const TIMEOUT_ERROR = /Request timed out/i;
+const isLimitMessage = (m: string) => COMPLEXITY_ERROR.test(m) || SIZE_ERROR.test(m) || TIMEOUT_ERROR.test(m);
 
 interface Pending {
   readonly unit: QueryUnit;
@@ -100,7 +103,7 @@ export async function runUnits(http: GitLabHttp, units: QueryUnit[], opts: Engin
   };
 
   const settle = (p: Pending, result: UnitResult) => {
-    const limitError = result.errors.find((e) => COMPLEXITY_ERROR.test(e.message) || SIZE_ERROR.test(e.message));
+    const limitError = result.errors.find((e) => isLimitMessage(e.message));
     if (limitError && !result.data) {
       const m = COMPLEXITY_ERROR.exec(limitError.message);
       if (m) {
@@ -118,7 +121,7 @@ export async function runUnits(http: GitLabHttp, units: QueryUnit[], opts: Engin
   };
 
   const isLimitRefusal = (r: unknown) =>
-    !(r as { data?: unknown })?.data && errorsOf(r).some((e) => COMPLEXITY_ERROR.test(e.message) || SIZE_ERROR.test(e.message));
+    !(r as { data?: unknown })?.data && errorsOf(r).some((e) => isLimitMessage(e.message));
 
   const send = async (batch: Pending[]) => {
     const body = batch.map((p) => ({ query: p.unit.query, variables: p.unit.variables }));
@@ -139,7 +142,7 @@ export async function runUnits(http: GitLabHttp, units: QueryUnit[], opts: Engin
     const together = batch.length > 1;
     if (res.status !== 200) {
       const text = gitlabErrorText(res) ?? `HTTP ${res.status}`;
-      if (SIZE_ERROR.test(text) || COMPLEXITY_ERROR.test(text) || res.status === 413) {
+      if (isLimitMessage(text) || res.status === 413) {
         if (together) shrink(batch);
         else settle(batch[0], { data: null, errors: [{ message: text }] });
         return;

@@ -2,7 +2,7 @@ import { GitLabHttp } from '../gitlab/http';
 import { estimateComplexity } from './complexity';
 import { QueryUnit, UnitResult, runUnits } from './engine';
 import { gidNumber, groupGid, projectGid } from './gid';
-import { chunk, fitBatch } from './reader';
+import { chunk, dedupe, fitBatch, halves } from './reader';
 import { groupIdsQuery, groupPathsQuery, projectIdsQuery, projectPathsQuery } from './scope-query';
 import { GITLAB_LIMITS, QueryLimits } from './types';
 
@@ -38,7 +38,7 @@ export async function lookupIds(
     const variables = { paths: batch, n: batch.length, after };
     return {
       query, variables, cost: estimateComplexity(query, variables),
-      split: () => (batch.length > 1 ? halve(batch).map((b) => projectUnit(b)) : undefined),
+      split: () => (batch.length > 1 ? halves(batch).map((b) => projectUnit(b)) : undefined),
       fail: (m) => { out.errors.push(m); },
       handle: (r) => collect(r, 'projects', out.projects, (cursor) => projectUnit(batch, cursor)),
     };
@@ -48,7 +48,7 @@ export async function lookupIds(
     const variables = Object.fromEntries(batch.map((p, i) => [`g${i}`, p]));
     return {
       query, variables, cost: estimateComplexity(query, variables),
-      split: () => (batch.length > 1 ? halve(batch).map(groupUnit) : undefined),
+      split: () => (batch.length > 1 ? halves(batch).map(groupUnit) : undefined),
       fail: (m) => { out.errors.push(m); },
       handle: (r) => {
         batch.forEach((_, i) => {
@@ -60,8 +60,8 @@ export async function lookupIds(
       },
     };
   };
-  for (const b of chunk(uniqueLower(projectPaths), limits.maxFullPaths)) units.push(...fitBatch(b, projectUnit, limits));
-  for (const b of chunk(uniqueLower(groupPaths), 50)) units.push(...fitBatch(b, groupUnit, limits));
+  for (const b of chunk(dedupe(projectPaths), limits.maxFullPaths)) units.push(...fitBatch(b, projectUnit, limits));
+  for (const b of chunk(dedupe(groupPaths), 50)) units.push(...fitBatch(b, groupUnit, limits));
   await runUnits(http, units, { concurrency: opts.concurrency ?? 4, limits });
   return out;
 }
@@ -89,7 +89,7 @@ export async function lookupPaths(
       const target = kind === 'projects' ? out.projects : out.groups;
       return {
         query, variables, cost: estimateComplexity(query, variables),
-        split: () => (batch.length > 1 ? halve(batch).map((b) => unit(b)) : undefined),
+        split: () => (batch.length > 1 ? halves(batch).map((b) => unit(b)) : undefined),
         fail: (m) => { out.errors.push(m); },
         handle: (r) => {
           const byPath = new Map<string, { id: number; fullPath: string }>();
@@ -123,14 +123,4 @@ function collect(
   }
   if (conn?.pageInfo?.hasNextPage && conn.pageInfo.endCursor) return [next(conn.pageInfo.endCursor)];
   return [];
-}
-
-function halve<T>(list: T[]): T[][] {
-  const mid = Math.ceil(list.length / 2);
-  return [list.slice(0, mid), list.slice(mid)].filter((l) => l.length > 0);
-}
-
-function uniqueLower(paths: readonly string[]): string[] {
-  const seen = new Set<string>();
-  return paths.filter((p) => { const k = p.toLowerCase(); if (seen.has(k)) return false; seen.add(k); return true; });
 }

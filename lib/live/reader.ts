@@ -35,6 +35,7 @@ interface Draft {
   autoProjects: Set<number>;
   autoGroups: Set<number>;
   authLog?: AuthLogEntry[];
+  deletedOrigins: number;
   failed?: LiveResult;
 }
 
@@ -196,7 +197,10 @@ export async function readLiveScopes(
           return [];
         }
         const page = list === 'ciJobTokenAuthLogs' ? authLogPage(conn) : entryPage(conn);
-        if (list === 'ciJobTokenAuthLogs') (d.authLog ??= []).push(...(page.items as AuthLogEntry[]));
+        if (list === 'ciJobTokenAuthLogs') {
+          (d.authLog ??= []).push(...(page.items as AuthLogEntry[]));
+          d.deletedOrigins += deletedOriginRows(r.errors);
+        }
         else if (list === 'inboundAllowlist') d.projects.push(...(page.items as Draft['projects']));
         else d.groups.push(...(page.items as Draft['groups']));
         if (page.hasNextPage && page.endCursor) {
@@ -257,6 +261,7 @@ function draftFrom(requested: string, n: Record<string, unknown>, errors: GraphQ
     groups: [],
     autoProjects: new Set(),
     autoGroups: new Set(),
+    deletedOrigins: 0,
   };
   if (!scope || !settings) {
     const denied = errors.length === 0 || errors.some((e) => e.message.includes(PERMISSION_TEXT));
@@ -271,8 +276,10 @@ function draftFrom(requested: string, n: Record<string, unknown>, errors: GraphQ
   for (const g of (scope.groupAllowlistAutopopulatedIds as unknown[] | null) ?? []) { const i = gidNumber(g); if (i !== undefined) d.autoGroups.add(i); }
   if ('ciJobTokenAuthLogs' in n) {
     const logs = n.ciJobTokenAuthLogs;
-    if (logs) d.authLog = authLogPage(logs).items;
-    else d.failed = { error: 'permission_denied', message: permissionMessage(fullPath) };
+    if (logs) {
+      d.authLog = authLogPage(logs).items;
+      d.deletedOrigins = deletedOriginRows(errors);
+    } else d.failed = { error: 'permission_denied', message: permissionMessage(fullPath) };
   }
   return d;
 }
@@ -291,7 +298,7 @@ function toScope(d: Draft): LiveScope {
     // GitLab lists the project itself in its own inbound allowlist.
     projects: uniqueBy(d.projects.filter((e) => e.fullPath.toLowerCase() !== self && (d.id === undefined || e.id !== d.id))).map(entry(d.autoProjects)),
     groups: uniqueBy(d.groups).map(entry(d.autoGroups)),
-    ...(d.authLog ? { authLog: d.authLog } : {}),
+    ...(d.authLog ? { authLog: d.authLog, authLogDeletedOrigins: d.deletedOrigins } : {}),
   };
 }
 
@@ -315,7 +322,19 @@ function authLogPage(conn: unknown): Page<AuthLogEntry> {
   return { items, hasNextPage: !!c?.pageInfo?.hasNextPage, endCursor: c?.pageInfo?.endCursor ?? null };
 }
 
-function errorsAt(errors: readonly GraphQLError[], prefix: Array<string | number>): GraphQLError[] {
+/** Auth-log rows nulled because their origin project was deleted: errors at `...ciJobTokenAuthLogs.nodes[i].originProject`. */
+function deletedOriginRows(errors: readonly GraphQLError[]): number {
+  const rows = new Set<number>();
+  for (const e of errors) {
+    const p = e.path ?? [];
+    const at = p.indexOf('ciJobTokenAuthLogs');
+    const row = p[at + 2];
+    if (at >= 0 && p[at + 1] === 'nodes' && typeof row === 'number' && p[p.length - 1] === 'originProject') rows.add(row);
+  }
+  return rows.size;
+}
+
+export function errorsAt(errors: readonly GraphQLError[], prefix: Array<string | number>): GraphQLError[] {
   return errors.filter((e) => e.path && prefix.every((p, i) => e.path?.[i] === p));
 }
 
@@ -337,7 +356,8 @@ function uniqueBy<T extends { fullPath: string }>(list: T[]): T[] {
   return list.filter((e) => { const k = e.fullPath.toLowerCase(); if (seen.has(k)) return false; seen.add(k); return true; });
 }
 
-function dedupe(paths: readonly string[]): string[] {
+/** The paths once each, case-insensitively, first spelling kept. */
+export function dedupe(paths: readonly string[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const p of paths) { const k = p.toLowerCase(); if (!seen.has(k)) { seen.add(k); out.push(p); } }
@@ -350,7 +370,7 @@ export function chunk<T>(list: readonly T[], size: number): T[][] {
   return out;
 }
 
-function halves<T>(list: T[]): T[][] {
+export function halves<T>(list: T[]): T[][] {
   const mid = Math.ceil(list.length / 2);
   return [list.slice(0, mid), list.slice(mid)].filter((l) => l.length > 0);
 }

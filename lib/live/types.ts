@@ -31,6 +31,12 @@ export interface LiveScope {
   readonly groups: readonly LiveEntry[];
   /** Present when the authentication log was asked for. */
   readonly authLog?: readonly AuthLogEntry[];
+  /**
+   * Rows of the authentication log whose origin project was deleted: GitLab
+   * cannot return their non-null `originProject`, so the row comes back null
+   * with an error at its path. Not in `authLog`; present with it.
+   */
+  readonly authLogDeletedOrigins?: number;
 }
 
 /** Why a project could not be read. `not_found` covers "absent or invisible": GitLab does not tell them apart. */

@@ -1,0 +1,154 @@
+import { GitLabHttp } from '../../lib/gitlab/http';
+import { readLiveScopes, ReadStats } from '../../lib/live/reader';
+import { isLiveError, LiveScope } from '../../lib/live/types';
+import { startSandbox, Sandbox, SeedFile } from '../../lib/sandbox';
+
+const TOKEN = 'glpat-sandbox-ops-readonly-00000000002';
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+/** GitLab's answer to one scopes query: every path found, allowlist on, one project entry. */
+function scopesAnswer(paths: string[]) {
+  return { data: { projects: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: paths.map((p, i) => ({
+    id: `gid://gitlab/Project/${i + 1}`, fullPath: p, ciCdSettings: { inboundJobTokenScopeEnabled: true },
+    ciJobTokenScope: {
+      inboundAllowlistCount: 2, groupsAllowlistCount: 0, inboundAllowlistAutopopulatedIds: [], groupAllowlistAutopopulatedIds: [],
+      inboundAllowlist: { nodes: [{ id: `gid://gitlab/Project/${i + 1}`, fullPath: p }, { id: 'gid://gitlab/Project/9999', fullPath: 'x/shared' }],
+        pageInfo: { hasNextPage: false, endCursor: null } },
+      groupsAllowlist: { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } },
+    },
+  })) } } };
+}
+
+type Op = { query: string; variables: { paths?: string[] } };
+const opsOf = (init?: RequestInit): Op[] => { const b = JSON.parse(String(init?.body)); return Array.isArray(b) ? b : [b]; };
+const answer = (init: RequestInit | undefined) => {
+  const b = JSON.parse(String(init?.body));
+  const results = opsOf(init).map((op) => scopesAnswer(op.variables.paths ?? []));
+  return json(Array.isArray(b) ? results : results[0]);
+};
+
+describe('live reader under faults', () => {
+  it('waits out 429 (Retry-After, then RateLimit-Reset), retries 502 and a reset connection, and reads the project', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const resetAt = Math.ceil(Date.now() / 1000) + 5;
+    const fetchImpl: typeof fetch = async (_input, init) => {
+      calls++;
+      if (calls === 1) return json({ message: '429 Too Many Requests' }, 429, { 'retry-after': '7' });
+      if (calls === 2) return json({ message: '429 Too Many Requests' }, 429, { 'ratelimit-reset': String(resetAt) });
+      if (calls === 3) return new Response('<html>502 Bad Gateway</html>', { status: 502 });
+      if (calls === 4) throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+      return answer(init);
+    };
+    const http = new GitLabHttp({ baseUrl: 'http://gitlab.test', token: TOKEN, fetchImpl, sleep: async (ms) => { waits.push(ms); }, random: () => 0.5 });
+    const stats: ReadStats = { httpRequests: 0, graphqlRequests: 0, restRequests: 0, queries: 0, splits: 0 };
+    const live = await readLiveScopes(http, ['acme/web'], {}, stats);
+    expect(live.get('acme/web')).toEqual({
+      fullPath: 'acme/web', id: 1, inboundJobTokenScopeEnabled: true,
+      projects: [{ fullPath: 'x/shared', id: 9999, autopopulated: false }], groups: [],
+    });
+    expect(calls).toBe(5);
+    expect(stats).toMatchObject({ httpRequests: 5, graphqlRequests: 1 });
+    expect(waits).toHaveLength(4);
+    expect(waits[0]).toBe(7000);
+    // RateLimit-Reset is an epoch second: the wait runs to it.
+    expect(waits[1]).toBeGreaterThan(4000);
+    expect(waits[1]).toBeLessThanOrEqual(6000);
+    // Attempts 3 and 4: exponential backoff (200 ms doubling: 800, 1600) with jitter (random 0.5: 3/4 of the step).
+    expect(waits.slice(2)).toEqual([600, 1200]);
+  });
+
+  it('after the last attempt the project is unreadable with what GitLab said, never in sync', async () => {
+    let calls = 0;
+    const fetchImpl: typeof fetch = async () => { calls++; return json({ message: '500 Internal Server Error' }, 500); };
+    const http = new GitLabHttp({ baseUrl: 'http://gitlab.test', token: TOKEN, fetchImpl, sleep: async () => undefined });
+    const live = await readLiveScopes(http, ['acme/web']);
+    expect(calls).toBe(5);
+    expect(live.get('acme/web')).toEqual({ error: 'error', message: 'GitLab answered HTTP 500: 500 Internal Server Error' });
+  });
+
+  it("splits a batch GitLab's 30 s timeout refused (HTTP 503 Request timed out) and goes on", async () => {
+    const sizes: number[] = [];
+    const read: number[] = [];
+    const fetchImpl: typeof fetch = async (_input, init) => {
+      const ops = opsOf(init);
+      sizes.push(...ops.map((o) => o.variables.paths?.length ?? 0));
+      if (ops.reduce((n, o) => n + (o.variables.paths?.length ?? 0), 0) > 10) {
+        return json({ errors: [{ message: 'Request timed out. Please try a less complex query or a smaller set of records.' }] }, 503);
+      }
+      read.push(...ops.map((o) => o.variables.paths?.length ?? 0));
+      return answer(init);
+    };
+    const http = new GitLabHttp({ baseUrl: 'http://gitlab.test', token: TOKEN, fetchImpl, sleep: async () => undefined });
+    const paths = Array.from({ length: 40 }, (_, i) => `g/p${i}`);
+    const live = await readLiveScopes(http, paths, { concurrency: 1 });
+    expect([...live.values()].filter(isLiveError)).toEqual([]);
+    expect((live.get('g/p39') as LiveScope).projects.map((p) => p.fullPath)).toEqual(['x/shared']);
+    // The batch of 40 is refused on every attempt, then halved until GitLab answers: four batches of 10.
+    expect(sizes.slice(0, 6)).toEqual([40, 40, 40, 40, 40, 20]);
+    expect(read).toEqual([10, 10, 10, 10]);
+  });
+});
+
+describe('live reader request size', () => {
+  it('keeps every multiplexed request under 10,000 characters of query text, even when complexity would allow more', async () => {
+    const requests: Op[][] = [];
+    const fetchImpl: typeof fetch = async (_input, init) => { requests.push(opsOf(init)); return answer(init); };
+    const http = new GitLabHttp({ baseUrl: 'http://gitlab.test', token: TOKEN, fetchImpl });
+    const paths = Array.from({ length: 1000 }, (_, i) => `g/p${i}`);
+    const stats: ReadStats = { httpRequests: 0, graphqlRequests: 0, restRequests: 0, queries: 0, splits: 0 };
+    const live = await readLiveScopes(http, paths, { limits: { maxComplexity: 1_000_000 } }, stats);
+    expect([...live.values()].filter(isLiveError)).toEqual([]);
+    // 20 queries of 50 paths: all 20 would fit one request by count and complexity, but not by size.
+    expect(stats.queries).toBe(20);
+    expect(stats.splits).toBe(0);
+    expect(requests.length).toBeGreaterThan(1);
+    for (const req of requests) {
+      expect(req.reduce((n, op) => n + op.query.length, 0)).toBeLessThanOrEqual(10_000);
+      for (const op of req) expect(op.variables.paths?.length).toBeLessThanOrEqual(50);
+    }
+  });
+});
+
+describe('auth-log rows whose origin project was deleted', () => {
+  let sandbox: Sandbox;
+  const origins = Array.from({ length: 30 }, (_, i) => `big/o${String(i).padStart(2, '0')}`);
+  beforeAll(async () => {
+    const seed = {
+      users: [{ username: 'ops' }],
+      groups: [{ path: 'big', members: { ops: 'maintainer' } }],
+      projects: [
+        // 30 live origins fill the first page (20): the deleted rows sort last, on the second.
+        { path: 'big/target', authLog: [
+          ...origins.map((origin) => ({ origin, lastAuthorizedAt: '2026-11-20T00:00:00Z' })),
+          { origin: 'big/gone-1', deleted: true, lastAuthorizedAt: '2026-11-01T00:00:00Z' },
+          { origin: 'big/gone-2', deleted: true, lastAuthorizedAt: '2026-11-02T00:00:00Z' },
+        ] },
+        { path: 'big/small', authLog: [{ origin: 'big/gone-3', deleted: true, lastAuthorizedAt: '2026-11-01T00:00:00Z' }] },
+        { path: 'big/quiet' },
+        ...origins.map((path) => ({ path })),
+      ],
+      tokens: [{ token: TOKEN, type: 'personal', user: 'ops', scopes: ['read_api'] }],
+    } as SeedFile;
+    sandbox = await startSandbox({ seed, port: 0 });
+  });
+  afterAll(async () => { await sandbox.stop(); });
+
+  it('are counted per project on the first page and later ones, the rest of the log kept', async () => {
+    const http = new GitLabHttp({ baseUrl: sandbox.url, token: TOKEN });
+    const live = await readLiveScopes(http, ['big/target', 'big/small', 'big/quiet'], { authLog: true });
+    const [target, small, quiet] = ['big/target', 'big/small', 'big/quiet'].map((p) => live.get(p) as LiveScope);
+    expect(target.authLog?.map((e) => e.fullPath)).toEqual(origins);
+    expect(target.authLogDeletedOrigins).toBe(2);
+    expect(small.authLog).toEqual([]);
+    expect(small.authLogDeletedOrigins).toBe(1);
+    expect(quiet.authLogDeletedOrigins).toBe(0);
+  });
+
+  it('without the auth log there is no count', async () => {
+    const http = new GitLabHttp({ baseUrl: sandbox.url, token: TOKEN });
+    const small = (await readLiveScopes(http, ['big/small'])).get('big/small') as LiveScope;
+    expect('authLogDeletedOrigins' in small).toBe(false);
+  });
+});
