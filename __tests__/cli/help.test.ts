@@ -12,7 +12,7 @@ describe('CLI help', () => {
     const io = memoryIO();
     expect(await runCli(argv('--help'), io)).toBe(0);
     for (const m of commandModules) expect(io.out()).toMatch(new RegExp(`^  ${m.name}\\b`, 'm'));
-    expect(io.out()).toContain('Exit codes:');
+    expect(io.out()).toContain('Exit codes (each command');
   });
 
   test.each(commandModules.map((m) => [m.name]))('%s --help shows its help page', async (name) => {
