@@ -33,8 +33,15 @@ describe('tokenscope drift against the sandbox', () => {
   beforeAll(async () => {
     dir = synthAcme(tempDir('drift-e2e'));
     sandbox = await startSandbox({ port: 0, now: () => new Date(NOW) });
+    // Drift's "recently" (--auth-log-days) counts back from today: pin today to the demo org's, and only the date.
+    jest.useFakeTimers({
+      now: new Date(NOW),
+      doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame',
+        'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+    });
   });
   afterAll(async () => {
+    jest.useRealTimers();
     await sandbox.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });

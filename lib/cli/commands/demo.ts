@@ -12,6 +12,13 @@ import { driftCommand } from './drift';
 /** The demo org's read-only ops token (a fake, only the sandbox knows it): read_api, Maintainer on acme. */
 export const DEMO_TOKEN = 'glpat-sandbox-ops-readonly-00000000002';
 
+/**
+ * The demo org's clock: its authentication log and token expiry dates are set
+ * around this day, so the sandbox and drift both run on it and the demo shows
+ * the same report whenever it is run.
+ */
+export const DEMO_NOW = new Date('2026-11-23T12:00:00Z');
+
 export interface DemoOptions {
   format: Format;
   faultRate: string;
@@ -34,6 +41,7 @@ export async function demoCommand(opts: DemoOptions, io: CliIO): Promise<number>
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenscope-demo-'));
   const sandbox = await startSandbox({
     port: 0,
+    now: () => DEMO_NOW,
     faultRate,
     ...(opts.randomSeed !== undefined ? { randomSeed: Number(opts.randomSeed) } : {}),
   });
@@ -53,6 +61,7 @@ export async function demoCommand(opts: DemoOptions, io: CliIO): Promise<number>
         synthDir: outdir, stack: [], format: opts.format, authLog: true, authLogDays: '30', concurrency: '4', progress: opts.progress,
       },
       { ...io, env, cwd: outdir },
+      { now: DEMO_NOW },
     );
     const stats = sandbox.stats();
     say(`\nThe demo org's live state differs from main.ts on purpose. A real run would exit ${code} ` +
