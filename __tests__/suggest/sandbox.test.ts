@@ -8,6 +8,8 @@ import { startSandbox, Sandbox, SeedFile } from '../../lib/sandbox';
 import { memoryIO } from '../../lib/cli/io';
 import { runCli } from '../../lib/cli/main';
 import { suggestCommand, SuggestCliOptions } from '../../lib/cli/commands/suggest';
+import { ListSite, scopeDeclarationsIn } from '../../lib/source/find-scopes';
+import type { SuggestReport } from '../../lib/suggest/types';
 import demoSeed from '../../lib/sandbox/demo-seed.json';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
@@ -27,6 +29,12 @@ function seed(): SeedFile {
     { origin: 'acme/platform/deployer', lastAuthorizedAt: '2026-11-18T00:00:00Z' },
   ];
   return s;
+}
+
+/** allowProjects / allowGroups of each JobTokenScope in a source text, as written. */
+function listsIn(text: string): Record<string, { projects: string[]; groups: string[] }> {
+  const written = (site: ListSite) => (site.kind === 'literal' ? site.elements.map((e) => e.target) : []);
+  return Object.fromEntries(scopeDeclarationsIn('main.ts', text).map((d) => [d.project, { projects: written(d.allowProjects), groups: written(d.allowGroups) }]));
 }
 
 function opts(over: Partial<SuggestCliOptions> = {}): SuggestCliOptions {
@@ -96,16 +104,36 @@ describe('tokenscope suggest against the sandbox', () => {
     const diff = fs.readFileSync(path.join(dir, 'suggest.diff'), 'utf8');
     expect(diff.startsWith('diff --git a/main.ts b/main.ts\n')).toBe(true);
     expect(diff).toContain("+      allowProjects: ['acme/data/etl', 'acme/web/storefront'],");
-    execFileSync('git', ['apply', '--check', 'suggest.diff'], { cwd: dir });
+    const before = fs.readFileSync(path.join(dir, 'main.ts'), 'utf8');
+    execFileSync('git', ['apply', 'suggest.diff'], { cwd: dir });
+    const after = fs.readFileSync(path.join(dir, 'main.ts'), 'utf8');
+    fs.writeFileSync(path.join(dir, 'main.ts'), before);
+    // What git apply made of main.ts, read back: every list is the written one with the report's removals and additions.
+    const report = JSON.parse((await run({ compactThreshold: '2' })).out) as SuggestReport;
+    const expected = listsIn(before);
+    // main.ts writes acme/security/scanner by its id: removing the project removes '401'.
+    const writtenAs: Record<string, string> = { 'acme/security/scanner': '401' };
+    for (const p of report.projects) {
+      const l = expected[p.project];
+      if (!l) continue;
+      for (const [kind, key] of [['project', 'projects'], ['group', 'groups']] as const) {
+        const gone = new Set(p.remove.filter((x) => x.kind === kind).flatMap((x) => [x.target.toLowerCase(), writtenAs[x.target] ?? x.target]));
+        l[key] = [...l[key].filter((t) => !gone.has(t.toLowerCase())), ...p.add.filter((a) => a.kind === kind).map((a) => a.target)].sort();
+      }
+    }
+    const sortedLists = (m: ReturnType<typeof listsIn>) =>
+      Object.fromEntries(Object.entries(m).map(([p, l]) => [p, { projects: [...l.projects].sort(), groups: [...l.groups].sort() }]));
+    expect(sortedLists(listsIn(after))).toEqual(sortedLists(expected));
     // The deployer entry comes from a ScopeRule, not from the literal: said, not guessed.
     expect(r.err).toContain('tokenscope suggest: acme/web/checkout: acme/platform/deployer is not written in allowProjects (added by a ScopeRule?); remove it there, or exempt this scope with exemptFromRules\n');
     expect(r.out).toContain('acme/data/warehouse  (acme-data, main.ts:61)');
     expect(r.out).toContain('  add     group   acme/web  instead of 3 of its projects (acme/web/checkout, acme/web/design-system, acme/web/storefront)');
   });
 
-  it('--patch without a file: the diff on stdout, the report on stderr', async () => {
+  it('--patch without a file: the diff on stdout (what `| git apply` takes), the report on stderr', async () => {
     const r = await run({ patch: true, format: 'text' });
     expect(r.out.startsWith('diff --git a/main.ts b/main.ts\n')).toBe(true);
+    execFileSync('git', ['apply', '--check', '-'], { cwd: dir, input: r.out });
     expect(r.err).toContain('tokenscope suggest: 11 projects');
   });
 
