@@ -135,4 +135,9 @@ describe('tokenscope import against the sandbox', () => {
     expect(r.err).toMatch(/^tokenscope import: tokenscope import needs a personal, project or group access token with read_api/);
     expect(r.err).not.toContain('sandboxEtlRunningJob01');
   });
+
+  // Last in the file: every run above (import with every flag, bad inputs, refused tokens) was read-only.
+  it('sent no GraphQL mutation and no REST write in any run above', () => {
+    expect(sandbox.stats().mutations).toBe(0);
+  });
 });

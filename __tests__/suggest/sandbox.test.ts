@@ -189,4 +189,9 @@ describe('tokenscope suggest against the sandbox', () => {
     expect(io.err()).toMatch(/^tokenscope suggest: tokenscope suggest needs a personal, project or group access token with read_api/);
     expect(io.err()).not.toContain('sandboxEtlRunningJob01');
   });
+
+  // Last in the file: every run above (suggest with every flag, bad inputs, refused tokens) was read-only.
+  it('sent no GraphQL mutation and no REST write in any run above', () => {
+    expect(sandbox.stats().mutations).toBe(0);
+  });
 });
