@@ -3,6 +3,8 @@ import * as path from 'path';
 import { startSandbox, Sandbox } from '../../lib/sandbox';
 import { describeSecret } from '../../lib/gitlab/secrets';
 import { parseLockFile } from '../../lib/lockfile';
+import { runCli } from '../../lib/cli/main';
+import { memoryIO } from '../../lib/cli/io';
 import { cli, DEV, inSyncSeed, JOB_TOKEN, OPS_READ, synthAcme, tempDir } from './helpers';
 
 const NOW = '2026-11-23T12:00:00Z';
@@ -227,6 +229,21 @@ describe('tokenscope drift against the sandbox', () => {
     expect(r.code).toBe(2);
     expect(r.out).toBe('tokenscope drift: 11 projects, 7 in sync, 4 drifted, 0 unreadable; junit report in drift.xml\n');
     expect(fs.readFileSync(path.join(dir, 'drift.xml'), 'utf8')).toContain('<testcase classname="acme-web" name="acme/web/checkout">');
+  });
+
+  it('progress bar on stderr only when stderr is a terminal, and not with --no-progress', async () => {
+    expect((await drift(['--format', 'json'])).err).toBe('');
+    const run = async (args: string[]) => {
+      const io = memoryIO(env(), dir);
+      const tty = { ...io, stderr: { ...io.stderr, isTTY: true } };
+      const code = await runCli(['node', 'tokenscope', 'drift', '--format', 'json', ...args], tty);
+      return { code, err: io.err() };
+    };
+    const shown = await run([]);
+    expect(shown.code).toBe(2);
+    expect(shown.err).toContain('\rreading [##############################] 11/11 projects');
+    expect(shown.err.endsWith('\r\u001b[2K')).toBe(true);
+    expect((await run(['--no-progress'])).err).toBe('');
   });
 
   it('text report: no colour when not a terminal', async () => {
