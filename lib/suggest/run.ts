@@ -1,12 +1,12 @@
 import { readDeclared } from '../drift/declared';
 import { resolveDeclaredIds } from '../drift/resolve-targets';
 import type { TargetRef } from '../drift/compare';
+import type { GitLabHttp } from '../gitlab/http';
 import { listGroupProjects } from '../import/group-projects';
 import { readLiveScopes } from '../live/reader';
 import { isLiveError, LiveEntry, LiveResult, LiveScope } from '../live/types';
 import type { LockFile } from '../lockfile';
 import { suggestForProject, windowStart } from './analyze';
-import type { DeletedOriginCounter } from './deleted-origins';
 import { DeclaredEntry, ProjectSuggestion, SuggestOptions, SuggestReport } from './types';
 
 /** Where the declared allowlists come from: the synthesized app, or (with `--group`) GitLab as it is now. */
@@ -15,7 +15,7 @@ export type SuggestSource =
   | { readonly kind: 'group'; readonly group: string; readonly includeSubgroups?: boolean };
 
 export interface SuggestRunOptions extends SuggestOptions {
-  readonly http: DeletedOriginCounter;
+  readonly http: GitLabHttp;
   readonly source: SuggestSource;
   readonly concurrency?: number;
   readonly onProgress?: (done: number, total: number) => void;
@@ -81,7 +81,7 @@ export async function runSuggest(opts: SuggestRunOptions): Promise<SuggestRunRes
       projects: t.fromLive ? r.projects.map(fromLive) : t.projects.map((d) => declaredEntry(d, r.projects)),
       groups: t.fromLive ? r.groups.map(fromLive) : t.groups.map((d) => declaredEntry(d, r.groups)),
       authLog: (r.authLog ?? []).map((a) => ({ origin: a.fullPath, lastAuthorizedAt: a.lastAuthorizedAt })),
-      deletedOrigins: opts.http.deletedOrigins(r.fullPath),
+      deletedOrigins: r.authLogDeletedOrigins ?? 0,
     }, opts);
     return withToggleNote(s, t, r);
   });

@@ -5,6 +5,7 @@ import type { CommandModule } from '../command';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { ConfigError, GitLabTarget, resolveTarget } from '../../gitlab/config';
+import { GitLabHttp } from '../../gitlab/http';
 import { LockFileError, readLockFile } from '../../lockfile';
 import { preflightApiToken, PreflightError } from '../../doctor';
 import { DeclaredReadError } from '../../drift/declared';
@@ -12,7 +13,6 @@ import { progressBar } from '../../drift/progress';
 import { parseTargetRef } from '../../model/target';
 import { GroupReadError } from '../../import/group-projects';
 import { findScopeDeclarations } from '../../source/find-scopes';
-import { DeletedOriginCounter } from '../../suggest/deleted-origins';
 import { buildPatch, gitRootOf } from '../../suggest/patch';
 import { renderSuggestJson, renderSuggestText, SUGGEST_FORMATS, SuggestFormat, withSources } from '../../suggest/render';
 import { runSuggest, SuggestSource } from '../../suggest/run';
@@ -77,7 +77,7 @@ export async function suggestCommand(opts: SuggestCliOptions, io: CliIO, deps: S
     const pre = await preflightApiToken(target, { need: 'read_api', purpose: 'suggest', fetchImpl: deps.fetchImpl, now: deps.now });
     for (const w of pre.warnings) io.stderr.write(`tokenscope suggest: warning: ${target.mask(w)}\n`);
 
-    const http = new DeletedOriginCounter({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl });
+    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl });
     const progress = progressBar(io.stderr, opts.progress);
     let result;
     try {
@@ -114,6 +114,8 @@ export async function suggestCommand(opts: SuggestCliOptions, io: CliIO, deps: S
   } catch (err) {
     io.stderr.write(commandErrorMessage(err, target, {
       command: 'suggest',
+      env: io.env,
+      tokenEnv: opts.tokenEnv,
       expected: [UsageError, PreflightError, ConfigError, DeclaredReadError, GroupReadError, LockFileError],
     }));
     return EXIT_ERROR;
