@@ -1,7 +1,7 @@
 import { GitLabHttp } from '../gitlab/http';
 import { estimateComplexity } from '../live/complexity';
 import { GraphQLError, QueryUnit, UnitResult, runUnits } from '../live/engine';
-import { PERMISSION_TEXT, chunk, fitBatch, permissionMessage } from '../live/reader';
+import { PERMISSION_TEXT, chunk, dedupe, errorsAt, fitBatch, halves, permissionMessage } from '../live/reader';
 import { GITLAB_LIMITS, QueryLimits } from '../live/types';
 import { EntryKind, LivePolicyEntry, LivePolicyResult, permissionsOf } from './types';
 
@@ -64,7 +64,7 @@ export async function readLivePolicies(
 ): Promise<Map<string, LivePolicyResult>> {
   const limits: QueryLimits = { ...GITLAB_LIMITS, ...(opts.limits ?? {}) };
   const results = new Map<string, LivePolicyResult>();
-  const unique = [...new Map(paths.map((p) => [p.toLowerCase(), p])).values()];
+  const unique = dedupe(paths);
 
   const pageSize = (batch: string[], pick: 'projects' | 'groups') => {
     let max = 0;
@@ -207,13 +207,4 @@ export function entryPage(conn: unknown, list: ListName): EntryPage {
     count: typeof c?.count === 'number' ? c.count : undefined,
     next: more ? (c?.pageInfo?.endCursor as string) : undefined,
   };
-}
-
-function errorsAt(errors: readonly GraphQLError[], prefix: Array<string | number>): GraphQLError[] {
-  return errors.filter((e) => e.path && prefix.every((p, i) => e.path?.[i] === p));
-}
-
-function halves<T>(list: T[]): T[][] {
-  const mid = Math.ceil(list.length / 2);
-  return [list.slice(0, mid), list.slice(mid)].filter((l) => l.length > 0);
 }
