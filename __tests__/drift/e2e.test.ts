@@ -289,6 +289,15 @@ describe('tokenscope drift against the sandbox', () => {
       fs.rmSync(locked, { recursive: true, force: true });
     });
 
+    it('refuses a bad --concurrency with the exact words, before any request', async () => {
+      const before = sandbox.stats().httpRequests;
+      const r = await cli(['resolve', '--concurrency', '65', '--output', 'never.lock.json'], env(), dir);
+      expect(r.code).toBe(1);
+      expect(r.err).toBe('tokenscope resolve: --concurrency "65" must be a whole number from 1 to 64\n');
+      expect(sandbox.stats().httpRequests).toBe(before);
+      expect(fs.existsSync(path.join(dir, 'never.lock.json'))).toBe(false);
+    });
+
     it('lists the paths GitLab does not know and writes nothing', async () => {
       const d = tempDir('resolve-missing');
       fs.mkdirSync(path.join(d, 'cdktf.out', 'stacks', 's'), { recursive: true });

@@ -51,7 +51,8 @@ export function renderReport(report: DriftReport, format: Format, color: boolean
   }
 }
 
-function positiveInt(value: string, flag: string, max = 1000): number {
+/** A whole-number flag from 1 to `max`, or a ConfigError in the words every command uses. */
+export function positiveInt(value: string, flag: string, max = 1000): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n > max) {
     throw new ConfigError(`${flag} "${value}" must be a whole number from 1 to ${max}`);
@@ -112,6 +113,8 @@ export async function driftCommand(opts: DriftCliOptions, io: CliIO, deps: Drift
   } catch (err) {
     io.stderr.write(commandErrorMessage(err, target, {
       command: 'drift',
+      env: io.env,
+      tokenEnv: opts.tokenEnv,
       expected: [PreflightError, ConfigError, DeclaredReadError, LockFileError, BaselineError, ShardError],
     }));
     return EXIT_ERROR;

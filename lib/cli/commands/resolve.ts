@@ -11,6 +11,7 @@ import { DeclaredReadError, readDeclared } from '../../drift/declared';
 import { collectPaths, resolveLock } from '../../resolve';
 import * as fs from 'fs';
 import { commandErrorMessage } from '../command-error';
+import { positiveInt } from './drift';
 
 export interface ResolveCliOptions {
   synthDir: string;
@@ -26,10 +27,7 @@ export async function resolveCommand(opts: ResolveCliOptions, io: CliIO, deps: {
   let target: GitLabTarget | undefined;
   try {
     target = resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv });
-    const concurrency = Number(opts.concurrency);
-    if (!/^\d+$/.test(opts.concurrency) || concurrency < 1 || concurrency > 64) {
-      throw new ConfigError(`--concurrency "${opts.concurrency}" must be a whole number from 1 to 64`);
-    }
+    const concurrency = positiveInt(opts.concurrency, '--concurrency', 64);
     const declared = readDeclared(path.resolve(io.cwd, opts.synthDir), opts.stack);
     const app = collectPaths(declared);
     const outFile = path.resolve(io.cwd, opts.output);
@@ -66,6 +64,8 @@ export async function resolveCommand(opts: ResolveCliOptions, io: CliIO, deps: {
   } catch (err) {
     io.stderr.write(commandErrorMessage(err, target, {
       command: 'resolve',
+      env: io.env,
+      tokenEnv: opts.tokenEnv,
       role: 'at least Guest on the projects and groups',
       expected: [PreflightError, ConfigError, DeclaredReadError, LockFileError],
     }));
