@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 'use strict';
 require('./ts-register');
-require('../lib/cli/main').runCli(process.argv).then(
+const { runCli } = require('../lib/cli/main');
+const { envMasker } = require('../lib/gitlab/secrets');
+
+runCli(process.argv).then(
   (code) => { process.exitCode = code; },
   (err) => {
-    // Last resort: commands report their own errors with tokens masked; never dump a stack with env values.
-    process.stderr.write(`tokenscope: ${err && err.message ? err.message : String(err)}\n`);
+    // Last resort: commands report their own errors; this one still masks every
+    // secret-looking environment value and never prints a stack.
+    const mask = envMasker(process.env);
+    process.stderr.write(`tokenscope: ${mask(err && err.message ? err.message : String(err))}\n`);
     process.exitCode = 1;
   },
 );

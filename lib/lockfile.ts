@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { jsonErrorReason } from './util/json-error';
 
 /**
  * `tokenscope.lock.json`: GitLab path -> numeric id for every project and group
@@ -34,7 +35,7 @@ export function parseLockFile(text: string, source = LOCK_FILE_NAME): LockFile {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new LockFileError(`${source} is not valid JSON (${(e as Error).message}); run \`tokenscope resolve\` to rewrite it`);
+    throw new LockFileError(`${source} is not valid JSON (${jsonErrorReason(e)}); run \`tokenscope resolve\` to rewrite it`);
   }
   const d = data as Partial<LockFile> | null;
   if (!d || typeof d !== 'object' || d.version !== 1 || typeof d.projects !== 'object' || typeof d.groups !== 'object' || !d.projects || !d.groups) {

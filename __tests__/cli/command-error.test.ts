@@ -22,3 +22,13 @@ describe('commandErrorMessage', () => {
     );
   });
 });
+
+describe('commandErrorMessage before a target exists', () => {
+  test('secrets in the environment are masked even without a resolved target', () => {
+    const env = { MY_TOKEN: TOKEN, CI_JOB_TOKEN: 'glcbt-64_abcdefghijklmnopqrst', HOME: '/root' };
+    const msg = commandErrorMessage(new TypeError(`bad ${TOKEN} and glcbt-64_abcdefghijklmnopqrst in /root`), undefined, {
+      command: 'drift', expected: [], env, tokenEnv: 'MY_TOKEN',
+    });
+    expect(msg).toBe('tokenscope drift: unexpected error: bad glpat-****9876 and glcbt-****qrst in /root\n');
+  });
+});

@@ -75,6 +75,8 @@ describe('lock file', () => {
 
   test('parse errors name the file and the fix', () => {
     expect(() => parseLockFile('{', 'x.json')).toThrow(/^x\.json is not valid JSON \(.*\); run `tokenscope resolve` to rewrite it$/);
+    // Node quotes the start of the input; a pasted secret must not come back in the message.
+    expect(() => parseLockFile('glpat-secretsecretsecret', 'x.json')).toThrow(/^x\.json is not valid JSON \(Unexpected token 'g'\); run/);
     expect(() => parseLockFile('{"version":2}', 'x.json')).toThrow(
       'x.json is not a tokenscope lock file (expected {"version":1,"projects":{...},"groups":{...}}); run `tokenscope resolve`',
     );

@@ -1,5 +1,5 @@
 import type { GitLabTarget } from '../gitlab/config';
-import { describeSecret } from '../gitlab/secrets';
+import { describeSecret, envMasker } from '../gitlab/secrets';
 import { refusedTokenMessage } from '../doctor';
 import { FatalReadError } from '../live/engine';
 
@@ -14,6 +14,10 @@ export interface CommandErrorOptions {
   readonly need?: 'read_api' | 'api';
   /** Role the token's user needs, for the refused-token wording. */
   readonly role?: string;
+  /** The environment, so that secrets are masked even when no target was resolved yet. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** `--token-env` of the command, if any. */
+  readonly tokenEnv?: string;
 }
 
 /**
@@ -22,7 +26,8 @@ export interface CommandErrorOptions {
  * "unexpected"; all of it masked.
  */
 export function commandErrorMessage(err: unknown, target: GitLabTarget | undefined, opts: CommandErrorOptions): string {
-  const mask = target?.mask ?? ((s: string) => s);
+  const fromEnv = envMasker(opts.env ?? {}, [opts.tokenEnv]);
+  const mask = (text: string) => fromEnv(target ? target.mask(text) : text);
   let msg: string;
   if (err instanceof FatalReadError && err.status === 401 && target) {
     msg = refusedTokenMessage(

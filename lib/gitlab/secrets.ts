@@ -46,3 +46,17 @@ export function maskDeep<T>(value: T, mask: Masker): T {
   }
   return value;
 }
+
+/** Environment variable names that hold secrets by convention (GITLAB_TOKEN, CI_JOB_TOKEN, *_PASSWORD, ...). */
+const SECRET_ENV_NAME = /TOKEN|SECRET|PASSWORD|PRIVATE_KEY/i;
+
+/**
+ * A masker for every secret-looking value in the environment, plus the named
+ * variables. For error paths that run before (or without) a resolved target.
+ */
+export function envMasker(env: Readonly<Record<string, string | undefined>>, names: ReadonlyArray<string | undefined> = []): Masker {
+  const values = Object.entries(env)
+    .filter(([k, v]) => v !== undefined && v.trim().length >= 8 && (SECRET_ENV_NAME.test(k) || names.includes(k)))
+    .map(([, v]) => v);
+  return createMasker(values);
+}

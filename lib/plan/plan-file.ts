@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { jsonErrorReason } from '../util/json-error';
 
 /**
  * The parts of `terraform show -json PLANFILE` output tokenscope reads, typed
@@ -92,15 +93,6 @@ export function parsePlanText(text: string, file: string): PlanJson {
     }
   });
   return { ...d, resource_changes: changes } as unknown as PlanJson;
-}
-
-/**
- * JSON.parse's reason without the excerpt V8 quotes (`"glpat-abcd"... is not
- * valid JSON`): the file handed to us may hold a secret, and a masker cannot
- * recognise a cut-off piece of one.
- */
-export function jsonErrorReason(e: Error): string {
-  return e.message.replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '');
 }
 
 export function readPlanFile(file: string, cwd: string, stack?: string): StackPlan {
