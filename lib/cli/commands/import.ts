@@ -118,6 +118,8 @@ export async function importCommand(opts: ImportCliOptions, io: CliIO, deps: Imp
   } catch (err) {
     io.stderr.write(commandErrorMessage(err, target, {
       command: 'import',
+      env: io.env,
+      tokenEnv: opts.tokenEnv,
       expected: [UsageError, PreflightError, ConfigError, GroupReadError],
     }));
     return EXIT_IMPORT_ERROR;
