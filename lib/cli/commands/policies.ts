@@ -83,6 +83,8 @@ async function runApply(flags: ApplyFlags, io: CliIO, deps: PoliciesDeps): Promi
   } catch (err) {
     io.stderr.write(commandErrorMessage(err, target, {
       command: 'policies',
+      env: io.env,
+      tokenEnv: flags.tokenEnv,
       need: flags.yes ? 'api' : 'read_api',
       expected: [PreflightError, ConfigError, DeclaredReadError, LockFileError, FeatureDetectionError],
     }));
