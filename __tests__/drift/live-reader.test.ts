@@ -91,6 +91,39 @@ describe('live reader under faults', () => {
   });
 });
 
+describe('the effective toggle (REST inbound_enabled) of projects whose own toggle is off', () => {
+  const offAnswer = (init?: RequestInit) => {
+    const body = scopesAnswer(opsOf(init)[0].variables.paths ?? []);
+    for (const n of body.data.projects.nodes) n.ciCdSettings.inboundJobTokenScopeEnabled = false;
+    return json(body);
+  };
+  const reader = (rest: () => Response) => {
+    const seen: string[] = [];
+    const fetchImpl: typeof fetch = async (input, init) => {
+      const url = new URL(String(input));
+      seen.push(`${init?.method} ${url.pathname}`);
+      return url.pathname === '/api/graphql' ? offAnswer(init) : rest();
+    };
+    return { seen, http: new GitLabHttp({ baseUrl: 'http://gitlab.test', token: TOKEN, fetchImpl, sleep: async () => undefined }) };
+  };
+
+  it('reads it for those projects only', async () => {
+    const { seen, http } = reader(() => json({ inbound_enabled: true, outbound_enabled: false }));
+    const live = await readLiveScopes(http, ['acme/web'], { effective: true });
+    expect(live.get('acme/web')).toMatchObject({ inboundJobTokenScopeEnabled: false, effectiveInboundEnabled: true });
+    expect(seen).toEqual(['POST /api/graphql', 'GET /api/v4/projects/1/job_token_scope']);
+  });
+
+  it('unanswered, the project is not read (never reported open, never in sync)', async () => {
+    const { http } = reader(() => json({ message: '403 Forbidden' }, 403));
+    const live = await readLiveScopes(http, ['acme/web'], { effective: true });
+    expect(live.get('acme/web')).toEqual({
+      error: 'error',
+      message: 'could not read whether the instance enforces the allowlist of acme/web (GET /api/v4/projects/1/job_token_scope: HTTP 403: 403 Forbidden)',
+    });
+  });
+});
+
 describe('live reader request size', () => {
   it('keeps every multiplexed request under 10,000 characters of query text, even when complexity would allow more', async () => {
     const requests: Op[][] = [];

@@ -1,4 +1,4 @@
-import { GitLabHttp } from '../gitlab/http';
+import { GitLabHttp, gitlabErrorText } from '../gitlab/http';
 import { estimateComplexity } from './complexity';
 import { GraphQLError, QueryUnit, UnitResult, runUnits } from './engine';
 import { gidNumber } from './gid';
@@ -222,16 +222,23 @@ export async function readLiveScopes(
 
   let restRequests = 0;
   if (opts.effective) {
-    const closed = [...results.entries()].filter(([, r]) => !('error' in r) && r.inboundJobTokenScopeEnabled === false && r.id !== undefined);
+    const closed = [...results.entries()].filter(([, r]) => !('error' in r) && r.inboundJobTokenScopeEnabled === false);
     await mapPool(closed, concurrency, async ([key, r]) => {
       const scope = r as LiveScope;
       restRequests++;
-      const res = await http.request('GET', `/api/v4/projects/${scope.id}/job_token_scope`).catch(() => undefined);
-      const body = res?.json as { inbound_enabled?: unknown } | undefined;
-      // Without an answer the effective value stays unknown and the raw value is reported as it is.
-      if (res && res.status === 200 && typeof body?.inbound_enabled === 'boolean') {
+      const where = `/api/v4/projects/${scope.id ?? encodeURIComponent(scope.fullPath)}/job_token_scope`;
+      const res = await http.request('GET', where).catch((e: Error) => e);
+      const body = res instanceof Error ? undefined : (res.json as { inbound_enabled?: unknown } | undefined);
+      if (!(res instanceof Error) && res.status === 200 && typeof body?.inbound_enabled === 'boolean') {
         results.set(key, { ...scope, effectiveInboundEnabled: body.inbound_enabled });
+        return;
       }
+      // Unknown, the project's own "off" might be overridden by the instance: not read, rather than reported open.
+      const why = res instanceof Error ? res.message : `HTTP ${res.status}${gitlabErrorText(res) ? `: ${gitlabErrorText(res)}` : ''}`;
+      results.set(key, {
+        error: 'error',
+        message: `could not read whether the instance enforces the allowlist of ${scope.fullPath} (GET ${where}: ${why})`,
+      });
     });
   }
 

@@ -23,7 +23,8 @@ export interface LiveScope {
   readonly inboundJobTokenScopeEnabled: boolean | null;
   /**
    * REST `inbound_enabled` (project value OR instance enforcement), read only
-   * when asked for and the raw value is false; undefined when not read.
+   * when asked for (`effective`) and the raw value is false; undefined when not
+   * asked for. Asked for and not answered, the project is a `LiveError`.
    */
   readonly effectiveInboundEnabled?: boolean;
   /** Inbound project allowlist, the project's own entry removed. */
