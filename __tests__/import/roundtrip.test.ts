@@ -8,6 +8,7 @@ import { TokenScopeStack } from '../../lib';
 import { startSandbox, Sandbox } from '../../lib/sandbox';
 import { memoryIO } from '../../lib/cli/io';
 import { runCli } from '../../lib/cli/main';
+import { importCommand } from '../../lib/cli/commands/import';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const LIB = path.join(REPO, 'lib');
@@ -127,6 +128,23 @@ describe('tokenscope import against the sandbox', () => {
     const forced = await cli(['import', '--project', 'acme/data/etl', '--out', 'mine.ts', '--force']);
     expect(forced.code).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'mine.ts'), 'utf8')).toContain("project: 'acme/data/etl'");
+  });
+
+  it('a token GitLab refuses while listing the group gets the shared words, not a group error', async () => {
+    // The preflight (REST) passes; GraphQL then answers 401, as for a token revoked mid-run.
+    const fetchImpl: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.endsWith('/api/graphql')) return new Response(JSON.stringify({ errors: [{ message: 'Invalid token' }] }), { status: 401 });
+      return fetch(input, init);
+    };
+    const io = memoryIO({ GITLAB_URL: sandbox.url, GITLAB_TOKEN: OPS_READ }, dir);
+    const code = await importCommand({ group: 'acme', out: '-', concurrency: '4', progress: false }, io, { fetchImpl });
+    expect(code).toBe(1);
+    expect(io.err()).toBe(
+      'tokenscope import: tokenscope import needs a personal, project or group access token with read_api (or api) and the Maintainer role on the projects; ' +
+        'GitLab refuses GITLAB_TOKEN (glpat-****0002): it is revoked, expired or mistyped\n',
+    );
+    expect(io.out()).toBe('');
   });
 
   it('stops at once for a job token, never printing it', async () => {
