@@ -167,6 +167,19 @@ describe('baseline', () => {
     expect(exitCodeFor(applyBaseline(report(), same))).toBe(0);
   });
 
+  it('a toggle finding is accepted in the recorded direction only; entries without "declared" accept either', () => {
+    const mismatch = (declared: boolean): DriftReport => {
+      const projects = [{ project: 'acme/x', stack: 's', status: 'drifted' as const, findings: [{ kind: 'limit_access_mismatch' as const, declared, live: !declared }] }];
+      return { summary: summarize(projects, 1), projects };
+    };
+    const b = baselineFrom(mismatch(true));
+    expect(b.accepted).toEqual([{ project: 'acme/x', kind: 'limit_access_mismatch', declared: true }]);
+    expect(exitCodeFor(applyBaseline(mismatch(true), b))).toBe(0);
+    expect(exitCodeFor(applyBaseline(mismatch(false), b))).toBe(2);
+    const legacy = parseBaseline(JSON.stringify({ version: 1, accepted: [{ project: 'acme/x', kind: 'limit_access_mismatch' }] }), 'b.json');
+    expect(exitCodeFor(applyBaseline(mismatch(false), legacy))).toBe(0);
+  });
+
   it('never accepts unreadable projects', () => {
     const projects = [compareScope(decl(), { error: 'permission_denied', message: 'x' })];
     const r: DriftReport = { summary: summarize(projects, 1), projects };

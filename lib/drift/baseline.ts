@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { jsonErrorReason } from '../util/json-error';
 import { statusOf } from './compare';
 import { DriftReport, Finding, FindingKind, FINDING_KINDS, ProjectReport } from './types';
 
@@ -8,7 +9,15 @@ import { DriftReport, Finding, FindingKind, FINDING_KINDS, ProjectReport } from 
  */
 export interface Baseline {
   readonly version: 1;
-  readonly accepted: ReadonlyArray<{ readonly project: string; readonly kind: FindingKind; readonly target?: string }>;
+  readonly accepted: ReadonlyArray<AcceptedFinding>;
+}
+
+/** `declared` pins a toggle finding (limit_access_mismatch, enforced_by_instance) to one direction; absent, any direction. */
+export interface AcceptedFinding {
+  readonly project: string;
+  readonly kind: FindingKind;
+  readonly target?: string;
+  readonly declared?: boolean;
 }
 
 export class BaselineError extends Error {
@@ -20,9 +29,14 @@ export class BaselineError extends Error {
 
 const ACCEPTABLE = new Set<FindingKind>(FINDING_KINDS.filter((k) => k !== 'project_not_found' && k !== 'permission_denied'));
 
-/** Identity of a finding across runs: project, kind and target, case-insensitive; timestamps left out. */
-export function findingKey(project: string, f: { kind: string; target?: string }): string {
-  return `${project.toLowerCase()}|${f.kind}|${(f.target ?? '').toLowerCase()}`;
+/**
+ * Identity of a finding across runs: project, kind, target (case-insensitive)
+ * and, for toggle findings, the declared direction, so that accepting "declared
+ * on, off in GitLab" never accepts the reverse. Timestamps are left out.
+ */
+export function findingKey(project: string, f: { kind: string; target?: string; declared?: unknown }): string {
+  const base = `${project.toLowerCase()}|${f.kind}|${(f.target ?? '').toLowerCase()}`;
+  return typeof f.declared === 'boolean' ? `${base}|declared=${f.declared}` : base;
 }
 
 export function parseBaseline(text: string, source: string): Baseline {
@@ -30,7 +44,7 @@ export function parseBaseline(text: string, source: string): Baseline {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new BaselineError(`baseline ${source} is not valid JSON (${(e as Error).message}); write it again with --write-baseline`);
+    throw new BaselineError(`baseline ${source} is not valid JSON (${jsonErrorReason(e)}); write it again with --write-baseline`);
   }
   const d = data as Partial<Baseline> | null;
   if (!d || d.version !== 1 || !Array.isArray(d.accepted)) {
@@ -51,11 +65,16 @@ export function readBaseline(file: string): Baseline {
 
 /** The drift findings of a report, as a baseline (sorted, stable in git). */
 export function baselineFrom(report: DriftReport): Baseline {
-  const accepted: Array<{ project: string; kind: FindingKind; target?: string }> = [];
+  const accepted: AcceptedFinding[] = [];
   for (const p of report.projects) {
     for (const f of p.findings) {
       if (!ACCEPTABLE.has(f.kind)) continue;
-      accepted.push({ project: p.project, kind: f.kind, ...(f.target !== undefined ? { target: f.target } : {}) });
+      accepted.push({
+        project: p.project,
+        kind: f.kind,
+        ...(f.target !== undefined ? { target: f.target } : {}),
+        ...(typeof f.declared === 'boolean' ? { declared: f.declared } : {}),
+      });
     }
   }
   accepted.sort((a, b) => findingKey(a.project, a).localeCompare(findingKey(b.project, b)));
@@ -69,10 +88,13 @@ export function serializeBaseline(b: Baseline): string {
 /** Marks findings listed in the baseline as accepted and recomputes statuses and the summary. */
 export function applyBaseline(report: DriftReport, baseline: Baseline): DriftReport {
   const keys = new Set(baseline.accepted.map((a) => findingKey(a.project, a)));
+  // An entry without `declared` (older baselines) accepts the toggle finding in either direction.
+  const isAccepted = (project: string, f: Finding) =>
+    keys.has(findingKey(project, f)) || keys.has(findingKey(project, { kind: f.kind, target: f.target }));
   const projects = report.projects.map((p) => {
     if (p.status === 'unreadable') return p;
     const findings: Finding[] = p.findings.map((f) =>
-      ACCEPTABLE.has(f.kind) && keys.has(findingKey(p.project, f)) ? { ...f, accepted: true as const } : f,
+      ACCEPTABLE.has(f.kind) && isAccepted(p.project, f) ? { ...f, accepted: true as const } : f,
     );
     return { ...p, findings, status: statusOf(findings) };
   });

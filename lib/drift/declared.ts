@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { jsonErrorReason } from '../util/json-error';
 
 /** A project or group as the synthesized JSON names it: a full path (from a data source) or a literal id. */
 export type DeclaredRef = { readonly path: string; readonly id?: number } | { readonly path?: undefined; readonly id: number };
@@ -67,7 +68,7 @@ export function readStackFiles(synthDir: string, stacks: readonly string[] = [])
     try {
       return { stack, file, json: JSON.parse(fs.readFileSync(file, 'utf8')) as StackJson };
     } catch (e) {
-      throw new DeclaredReadError(`${file} is not valid JSON (${(e as Error).message}); synthesize again`);
+      throw new DeclaredReadError(`${file} is not valid JSON (${jsonErrorReason(e)}); synthesize again`);
     }
   });
 }
