@@ -8,8 +8,11 @@ const target = resolveTarget({ GITLAB_URL: 'https://gitlab.example.com', GITLAB_
 describe('commandErrorMessage', () => {
   test('a token GitLab refuses mid-run gets the shared wording, token masked', () => {
     const msg = commandErrorMessage(new FatalReadError('HTTP 401', 401), target, { command: 'drift', expected: [] });
-    expect(msg.startsWith('tokenscope drift: ')).toBe(true);
-    expect(msg).toContain('GitLab refuses GITLAB_TOKEN (glpat-****9876): it is revoked, expired or mistyped');
+    // The shared wording names the command itself, so the prefix is not doubled.
+    expect(msg).toBe(
+      'tokenscope drift needs a personal, project or group access token with read_api (or api) and the Maintainer role on the projects; ' +
+        'GitLab refuses GITLAB_TOKEN (glpat-****9876): it is revoked, expired or mistyped\n',
+    );
     expect(msg).not.toContain(TOKEN);
   });
 

@@ -148,7 +148,7 @@ describe('tokenscope drift against the sandbox', () => {
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
     expect(r.err).toBe(
-      'tokenscope drift: tokenscope drift needs a personal, project or group access token with read_api (or api) and the ' +
+      'tokenscope drift needs a personal, project or group access token with read_api (or api) and the ' +
         `Maintainer role on the projects; GITLAB_TOKEN holds a CI job token (${describeSecret(JOB_TOKEN)}): ` +
         'CI_JOB_TOKEN cannot read job-token settings over GraphQL\n',
     );
@@ -161,7 +161,7 @@ describe('tokenscope drift against the sandbox', () => {
     const r = await drift([], { GITLAB_URL: sandbox.url, GITLAB_TOKEN: bad });
     expect(r.code).toBe(1);
     expect(r.err).toBe(
-      'tokenscope drift: tokenscope drift needs a personal, project or group access token with read_api (or api) and the ' +
+      'tokenscope drift needs a personal, project or group access token with read_api (or api) and the ' +
         `Maintainer role on the projects; GitLab refuses GITLAB_TOKEN (${describeSecret(bad)}): it is revoked, expired or mistyped\n`,
     );
   });

@@ -141,7 +141,7 @@ describe('tokenscope import against the sandbox', () => {
     const code = await importCommand({ group: 'acme', out: '-', concurrency: '4', progress: false }, io, { fetchImpl });
     expect(code).toBe(1);
     expect(io.err()).toBe(
-      'tokenscope import: tokenscope import needs a personal, project or group access token with read_api (or api) and the Maintainer role on the projects; ' +
+      'tokenscope import needs a personal, project or group access token with read_api (or api) and the Maintainer role on the projects; ' +
         'GitLab refuses GITLAB_TOKEN (glpat-****0002): it is revoked, expired or mistyped\n',
     );
     expect(io.out()).toBe('');
@@ -150,7 +150,7 @@ describe('tokenscope import against the sandbox', () => {
   it('stops at once for a job token, never printing it', async () => {
     const r = await cli(['import', '--group', 'acme', '--out', '-'], 'glcbt-64_sandboxEtlRunningJob01');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^tokenscope import: tokenscope import needs a personal, project or group access token with read_api/);
+    expect(r.err).toMatch(/^tokenscope import needs a personal, project or group access token with read_api/);
     expect(r.err).not.toContain('sandboxEtlRunningJob01');
   });
 

@@ -64,14 +64,14 @@ describe('tokenscope plan-summary: input errors (exit 1)', () => {
   it('--resolve without a token says what token is needed (the shared preflight words)', async () => {
     const r = await run(['acme.plan.json', '--resolve'], { GITLAB_URL: 'http://127.0.0.1:9' });
     expect(r.code).toBe(1);
-    expect(r.err).toBe('tokenscope plan-summary: tokenscope plan-summary --resolve needs a personal, project or group access token with read_api (or api) and at least Guest on the projects and groups: set GITLAB_TOKEN to one (or name its variable with --token-env NAME)\n');
+    expect(r.err).toBe('tokenscope plan-summary --resolve needs a personal, project or group access token with read_api (or api) and at least Guest on the projects and groups: set GITLAB_TOKEN to one (or name its variable with --token-env NAME)\n');
   });
 
   it('--auth-log with a CI job token is refused before any request, token masked', async () => {
     const job = 'glcbt-64_plansummaryjobtoken0001';
     const r = await run(['acme.plan.json', '--auth-log'], { GITLAB_URL: 'http://127.0.0.1:9', GITLAB_TOKEN: job });
     expect(r.code).toBe(1);
-    expect(r.err).toBe('tokenscope plan-summary: tokenscope plan-summary --auth-log needs a personal, project or group access token with read_api (or api) and the Maintainer role on the projects; GITLAB_TOKEN holds a CI job token (glcbt-****0001): CI_JOB_TOKEN cannot read job-token settings over GraphQL\n');
+    expect(r.err).toBe('tokenscope plan-summary --auth-log needs a personal, project or group access token with read_api (or api) and the Maintainer role on the projects; GITLAB_TOKEN holds a CI job token (glcbt-****0001): CI_JOB_TOKEN cannot read job-token settings over GraphQL\n');
   });
 
   it('a file holding a token instead of a plan: the parse error shows no piece of it', async () => {

@@ -165,7 +165,7 @@ describe('--post-mr-note sends the token only to the configured GitLab', () => {
     gl.requests.length = 0;
     const r = await postNote(gl, 'no-scopes.plan.json', { GITLAB_TOKEN: '', CI_JOB_TOKEN: 'glcbt-64_notetokennotetoken0001' });
     expect(r.code).toBe(1);
-    expect(r.err).toBe('tokenscope plan-summary: tokenscope plan-summary --post-mr-note needs a personal, project or group access token with api and the right to comment on the merge request: set GITLAB_TOKEN to one (or name its variable with --token-env NAME)\n');
+    expect(r.err).toBe('tokenscope plan-summary --post-mr-note needs a personal, project or group access token with api and the right to comment on the merge request: set GITLAB_TOKEN to one (or name its variable with --token-env NAME)\n');
     expect(gl.requests).toEqual([]);
   });
 

@@ -96,7 +96,7 @@ describe('tokenscope policies apply against the sandbox', () => {
     expect(r.code).toBe(1);
     expect(r.mutations).toBe(0);
     expect(r.err).toBe(
-      'tokenscope policies: tokenscope policies apply --yes needs a personal, project or group access token with api and the Maintainer role on the projects; ' +
+      'tokenscope policies apply --yes needs a personal, project or group access token with api and the Maintainer role on the projects; ' +
         'GITLAB_TOKEN (glpat-****0002) has the scopes read_api: create a token with api\n',
     );
   });

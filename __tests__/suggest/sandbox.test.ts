@@ -186,7 +186,7 @@ describe('tokenscope suggest against the sandbox', () => {
     const io = memoryIO({ GITLAB_URL: sandbox.url, GITLAB_TOKEN: 'glcbt-64_sandboxEtlRunningJob01' }, dir);
     const code = await runCli(['node', 'tokenscope', 'suggest'], io);
     expect(code).toBe(1);
-    expect(io.err()).toMatch(/^tokenscope suggest: tokenscope suggest needs a personal, project or group access token with read_api/);
+    expect(io.err()).toMatch(/^tokenscope suggest needs a personal, project or group access token with read_api/);
     expect(io.err()).not.toContain('sandboxEtlRunningJob01');
   });
 

@@ -38,5 +38,13 @@ export function commandErrorMessage(err: unknown, target: GitLabTarget | undefin
   } else {
     msg = `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
   }
-  return `tokenscope ${opts.command}: ${mask(msg)}\n`;
+  return errorLine(opts.command, mask(msg));
+}
+
+/**
+ * `tokenscope <command>: <message>`, unless the message already names the
+ * command (the shared token-requirement wording does), so it is never doubled.
+ */
+export function errorLine(command: string, message: string): string {
+  return message.startsWith('tokenscope ') ? `${message}\n` : `tokenscope ${command}: ${message}\n`;
 }

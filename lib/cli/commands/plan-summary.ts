@@ -6,7 +6,8 @@ import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { GitLabTarget, resolveTarget, URL_ENV_VARS } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
-import { createMasker, Masker } from '../../gitlab/secrets';
+import { envMasker } from '../../gitlab/secrets';
+import { errorLine } from '../command-error';
 import { ApiScope, preflightApiToken } from '../../doctor/preflight';
 import { loadLockFile, readLockFile } from '../../lockfile';
 import { fetchAuthLogs, resolveIdsFromGitLab } from '../../plan/gitlab-lookups';
@@ -83,9 +84,9 @@ export const planSummaryCommand: CommandModule = createPlanSummaryCommand();
 async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: PlanSummaryDeps): Promise<number> {
   // Masks every token the environment holds from the first line on: a file we are handed
   // (JSON.parse quotes the text it chokes on), a GitLab answer or an error may carry one.
-  const mask = envTokenMasker(io.env, opts.tokenEnv);
+  const mask = envMasker(io.env, [opts.tokenEnv]);
   const fail = (msg: string) => {
-    io.stderr.write(`tokenscope plan-summary: ${mask(msg)}\n`);
+    io.stderr.write(errorLine('plan-summary', mask(msg)));
     return EXIT_ERROR;
   };
   try {
@@ -153,11 +154,6 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
     // Expected failures (PlanInputError, LockFileError, ConfigError, PreflightError, MrNoteError, GitLabHttpError) carry a message meant for people.
     return fail(e instanceof Error ? e.message : String(e));
   }
-}
-
-/** Every variable a token may come from; the masker covers them all, whichever one a run ends up using. */
-function envTokenMasker(env: Readonly<Record<string, string | undefined>>, tokenEnv: string | undefined): Masker {
-  return createMasker([tokenEnv ? env[tokenEnv] : undefined, env.GITLAB_TOKEN, env.CI_JOB_TOKEN]);
 }
 
 /** The shared token check (offline: no extra request), then a client for `baseUrl`, an origin already checked. */
