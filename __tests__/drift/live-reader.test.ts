@@ -185,3 +185,30 @@ describe('auth-log rows whose origin project was deleted', () => {
     expect('authLogDeletedOrigins' in small).toBe(false);
   });
 });
+
+describe('live reader: a null authentication log', () => {
+  const withLog = (errors: unknown[]) => async (_input: unknown, init?: RequestInit) => {
+    const b = JSON.parse(String(init?.body));
+    const results = opsOf(init).map((op) => {
+      const a = scopesAnswer(op.variables.paths ?? []);
+      for (const n of a.data.projects.nodes as Array<Record<string, unknown>>) n.ciJobTokenAuthLogs = null;
+      return { ...a, errors };
+    });
+    return json(Array.isArray(b) ? results : results[0]);
+  };
+  const read = async (errors: unknown[]) => {
+    const http = new GitLabHttp({ baseUrl: 'http://gitlab.test', token: TOKEN, fetchImpl: withLog(errors) as typeof fetch });
+    return (await readLiveScopes(http, ['acme/web'], { authLog: true })).get('acme/web');
+  };
+
+  it("is permission_denied when GitLab says so", async () => {
+    const r = await read([{ message: "The resource that you are attempting to access does not exist or you don't have permission to perform this action",
+      path: ['projects', 'nodes', 0, 'ciJobTokenAuthLogs'] }]);
+    expect(r).toEqual({ error: 'permission_denied', message: 'the token may not read the job-token settings of acme/web; it needs the Maintainer role on the project' });
+  });
+
+  it("keeps GitLab's own words for any other failure", async () => {
+    const r = await read([{ message: 'Cannot return null for non-nullable field CiJobTokenAuthLog.originProject.', path: ['projects', 'nodes', 0, 'ciJobTokenAuthLogs'] }]);
+    expect(r).toEqual({ error: 'error', message: 'reading the authentication log of acme/web: Cannot return null for non-nullable field CiJobTokenAuthLog.originProject.' });
+  });
+});

@@ -286,7 +286,14 @@ function draftFrom(requested: string, n: Record<string, unknown>, errors: GraphQ
     if (logs) {
       d.authLog = authLogPage(logs).items;
       d.deletedOrigins = deletedOriginRows(errors);
-    } else d.failed = { error: 'permission_denied', message: permissionMessage(fullPath) };
+    } else {
+      // A null log is a permission problem only when GitLab says so; anything else keeps GitLab's words.
+      const logErrors = errors.filter((e) => (e.path ?? []).includes('ciJobTokenAuthLogs'));
+      const denied = logErrors.length === 0 || logErrors.some((e) => e.message.includes(PERMISSION_TEXT));
+      d.failed = denied
+        ? { error: 'permission_denied', message: permissionMessage(fullPath) }
+        : { error: 'error', message: `reading the authentication log of ${fullPath}: ${logErrors[0].message}` };
+    }
   }
   return d;
 }
