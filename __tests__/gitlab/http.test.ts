@@ -107,6 +107,23 @@ describe('GitLabHttp', () => {
     }
   });
 
+  test("GitLab's query timeout (503 Request timed out) is not retried: the caller splits the batch", async () => {
+    let calls = 0;
+    const s = await serve((_req, res) => {
+      calls++;
+      res.statusCode = 503;
+      res.setHeader('content-type', 'application/json');
+      res.end('{"errors":[{"message":"Request timed out. Please try a less complex query or a smaller set of records."}]}');
+    });
+    try {
+      const r = await new GitLabHttp({ baseUrl: s.url, token: TOKEN, sleep: noSleep }).graphql({ query: '{ a }' });
+      expect(r.status).toBe(503);
+      expect(calls).toBe(1);
+    } finally {
+      await s.close();
+    }
+  });
+
   test('connection refused is a clear network error', async () => {
     const s = await serve(() => undefined);
     const url = s.url;

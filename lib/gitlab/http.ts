@@ -125,7 +125,7 @@ export class GitLabHttp {
         lastError = err;
       }
       if (res) {
-        if (!RETRYABLE_STATUS.has(res.status) || attempt === attempts) return res;
+        if (!RETRYABLE_STATUS.has(res.status) || isQueryTimeout(res) || attempt === attempts) return res;
         lastError = new GitLabHttpError('http', `${method} ${path}: HTTP ${res.status}`, res.status, res);
         await this.sleep(this.delayFor(attempt, policy, res));
         continue;
@@ -264,6 +264,14 @@ export class GitLabHttp {
       return { status: raw.status, headers: raw.headers, text: masked, json, isJson, url: url.toString() };
     }
   }
+}
+
+/**
+ * GitLab's 503 for a query that ran past its 30 s limit: the same query would
+ * time out again, so it goes back to the caller (which splits the batch) at once.
+ */
+export function isQueryTimeout(res: GitLabResponse): boolean {
+  return res.status === 503 && res.text.includes('Request timed out');
 }
 
 export function parseRetryAfter(headers: Headers): number | undefined {
