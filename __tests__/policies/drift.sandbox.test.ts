@@ -86,6 +86,18 @@ describe('drift: policy_mismatch', () => {
     await runDrift({ synthDir: synthInto(withPolicies), http: new GitLabHttp({ baseUrl: sandbox.url, token: READ }) });
     expect(sandbox.stats().graphqlQueries - b).toBe((await queries(false)) + 2);
   });
+
+  test('a shard without the declaring project reads no policies', async () => {
+    const dir = synthInto(withPolicies);
+    const http = () => new GitLabHttp({ baseUrl: sandbox.url, token: READ });
+    for (const index of [1, 2]) {
+      const b = sandbox.stats().graphqlQueries;
+      const r = await runDrift({ synthDir: dir, http: http(), shard: { index, total: 2 } });
+      const used = sandbox.stats().graphqlQueries - b;
+      if (r.report.projects.length === 0) expect(used).toBe(0);
+      else expect(r.report.projects[0].findings.map((f) => f.kind)).toEqual(['policy_mismatch', 'policy_mismatch']);
+    }
+  });
 });
 
 describe('drift: policy_mismatch on a GitLab without the feature', () => {

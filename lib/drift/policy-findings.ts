@@ -12,7 +12,8 @@ export async function withPolicyFindings(
   projects: ProjectReport[],
   opts: { synthDir: string; stacks?: readonly string[]; http: GitLabHttp; lock?: LockFile; concurrency?: number },
 ): Promise<ProjectReport[]> {
-  const drift = await policyDrift(opts);
+  // Only the projects this run reports on (a --shard reads its share, not every shard's).
+  const drift = await policyDrift({ ...opts, projects: new Set(projects.map((p) => p.project.toLowerCase())) });
   if (drift.findings.size === 0) return projects;
   return projects.map((p) => {
     const extra = drift.findings.get(p.project.toLowerCase());

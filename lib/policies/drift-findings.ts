@@ -21,6 +21,8 @@ export interface PolicyDriftOptions {
   readonly http: GitLabHttp;
   readonly lock?: LockFile;
   readonly concurrency?: number;
+  /** Only these projects (lower-cased paths), e.g. drift's shard; scopes declared by id alone are always kept. */
+  readonly projects?: ReadonlySet<string>;
 }
 
 export interface PolicyDrift {
@@ -50,7 +52,9 @@ export function mismatchesFrom(changes: readonly PolicyChange[]): Map<string, Po
  * a mismatch.
  */
 export async function policyDrift(opts: PolicyDriftOptions): Promise<PolicyDrift> {
-  const sources = readDeclaredPolicySources(opts.synthDir, opts.stacks ?? []);
+  const only = opts.projects;
+  const sources = readDeclaredPolicySources(opts.synthDir, opts.stacks ?? [])
+    .filter((s) => !only || s.project.path === undefined || only.has(s.project.path.toLowerCase()));
   if (!sources.some((s) => s.policies.length > 0)) return { findings: new Map(), notes: [] };
   const check = await checkPolicies(opts.http, sources, { lock: opts.lock, concurrency: opts.concurrency, knownPoliciesOnly: false });
   if (!check.plan) {
