@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { CommandModule } from '../command';
+import { positiveInt } from '../flags';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { ConfigError, resolveTarget, GitLabTarget } from '../../gitlab/config';
@@ -49,15 +50,6 @@ export function renderReport(report: DriftReport, format: Format, color: boolean
     case 'junit': return renderJunit(report);
     default: return renderText(report, { color });
   }
-}
-
-/** A whole-number flag from 1 to `max`, or a ConfigError in the words every command uses. */
-export function positiveInt(value: string, flag: string, max = 1000): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n > max) {
-    throw new ConfigError(`${flag} "${value}" must be a whole number from 1 to ${max}`);
-  }
-  return n;
 }
 
 /** Runs `tokenscope drift` and returns its exit code. Never throws for expected failures. */

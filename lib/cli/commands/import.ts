@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
 import type { CommandModule } from '../command';
+import { positiveInt } from '../flags';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { ConfigError, GitLabTarget, resolveTarget } from '../../gitlab/config';
@@ -71,8 +72,7 @@ export async function importCommand(opts: ImportCliOptions, io: CliIO, deps: Imp
   let target: GitLabTarget | undefined;
   try {
     const { group, projects } = validate(opts);
-    const concurrency = Number(opts.concurrency);
-    if (!/^\d+$/.test(opts.concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency "${opts.concurrency}" must be a whole number from 1 to 64`);
+    const concurrency = positiveInt(opts.concurrency, '--concurrency', 64);
     const outArg = opts.out ?? defaultOutFile(group);
     const toStdout = outArg === '-';
     const outFile = toStdout ? undefined : path.resolve(io.cwd, outArg);

@@ -11,7 +11,7 @@ import { DeclaredReadError, readDeclared } from '../../drift/declared';
 import { collectPaths, resolveLock } from '../../resolve';
 import * as fs from 'fs';
 import { commandErrorMessage } from '../command-error';
-import { positiveInt } from './drift';
+import { positiveInt } from '../flags';
 
 export interface ResolveCliOptions {
   synthDir: string;

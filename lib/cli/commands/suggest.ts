@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { CommandModule } from '../command';
+import { wholeNumberFlag } from '../flags';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { ConfigError, GitLabTarget, resolveTarget } from '../../gitlab/config';
@@ -45,21 +46,14 @@ export interface SuggestDeps {
 
 class UsageError extends Error {}
 
-function wholeNumber(value: string, flag: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`${flag} "${value}" must be a whole number from ${min} to ${max}`);
-  }
-  return n;
-}
 
 /** Runs `tokenscope suggest` and returns its exit code (0 nothing to suggest, 2 suggestions, 1 unreadable or error). */
 export async function suggestCommand(opts: SuggestCliOptions, io: CliIO, deps: SuggestDeps = {}): Promise<number> {
   let target: GitLabTarget | undefined;
   try {
-    const unusedDays = wholeNumber(opts.unusedDays, '--unused-days', 1, 3650);
-    const compactThreshold = wholeNumber(opts.compactThreshold, '--compact-threshold', 1, 200);
-    const concurrency = wholeNumber(opts.concurrency, '--concurrency', 1, 64);
+    const unusedDays = wholeNumberFlag(opts.unusedDays, '--unused-days', 1, 3650);
+    const compactThreshold = wholeNumberFlag(opts.compactThreshold, '--compact-threshold', 1, 200);
+    const concurrency = wholeNumberFlag(opts.concurrency, '--concurrency', 1, 64);
     if (opts.includeSubgroups && !opts.group) throw new UsageError('--include-subgroups goes with --group');
     if (opts.group && opts.stack.length > 0) throw new UsageError('--stack picks stacks of the synthesized app; it does not go with --group');
     if (opts.group) {
