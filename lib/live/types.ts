@@ -50,7 +50,7 @@ export interface LiveError {
 
 export type LiveResult = LiveScope | LiveError;
 
-export function isLiveError(r: LiveResult | undefined): r is LiveError {
+export function isLiveError<T extends object>(r: T | LiveError | undefined): r is LiveError {
   return r !== undefined && typeof (r as LiveError).error === 'string';
 }
 

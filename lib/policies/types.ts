@@ -3,6 +3,7 @@
  * entry, declared and live. JSON keys here are part of the `--format json`
  * contract.
  */
+import { isLiveError, type LiveError, type LiveErrorKind } from '../live/types';
 
 export type EntryKind = 'project' | 'group';
 
@@ -66,15 +67,12 @@ export interface LivePolicyScope {
   readonly entries: readonly LivePolicyEntry[];
 }
 
-export type LivePolicyErrorKind = 'not_found' | 'permission_denied' | 'error';
-
-export interface LivePolicyError {
-  readonly error: LivePolicyErrorKind;
-  readonly message: string;
-}
+/** Why a project's permissions could not be read: the live reader's error, same kinds and words. */
+export type LivePolicyErrorKind = LiveErrorKind;
+export type LivePolicyError = LiveError;
 
 export type LivePolicyResult = LivePolicyScope | LivePolicyError;
 
 export function isLivePolicyError(r: LivePolicyResult | undefined): r is LivePolicyError {
-  return r !== undefined && typeof (r as LivePolicyError).error === 'string';
+  return isLiveError(r);
 }
