@@ -213,3 +213,19 @@ describe('live reader: a null authentication log', () => {
     expect(r).toEqual({ error: 'error', message: 'reading the authentication log of acme/web: Cannot return null for non-nullable field CiJobTokenAuthLog.originProject.' });
   });
 });
+
+describe('live reader on a GitLab whose schema lacks a field', () => {
+  it('stops once with the version it needs, instead of reporting every project unreadable', async () => {
+    let calls = 0;
+    const fetchImpl = (async () => {
+      calls++;
+      return json({ errors: [{ message: "Field 'ciJobTokenAuthLogs' doesn't exist on type 'Project'", locations: [{ line: 3, column: 5 }] }] });
+    }) as unknown as typeof fetch;
+    const http = new GitLabHttp({ baseUrl: 'http://gitlab.test', token: TOKEN, fetchImpl });
+    await expect(readLiveScopes(http, ['acme/web', 'acme/api'], { authLog: true, concurrency: 1 })).rejects.toThrow(
+      "GitLab's GraphQL schema has no field tokenscope asked for (Field 'ciJobTokenAuthLogs' doesn't exist on type 'Project'); " +
+        'the job-token authentication log (Project.ciJobTokenAuthLogs) needs GitLab 17.6 or later: run without --auth-log',
+    );
+    expect(calls).toBe(1);
+  });
+});

@@ -153,6 +153,9 @@ export async function runUnits(http: GitLabHttp, units: QueryUnit[], opts: Engin
     const results = Array.isArray(res.json) ? res.json : [res.json];
     const invalidToken = results.map(errorsOf).flat().find((e) => /invalid token|401 unauthorized/i.test(e.message));
     if (invalidToken) throw fatalFor(401, invalidToken.message);
+    // A field this GitLab's schema lacks fails every query alike: one clear stop, not N unreadable projects.
+    const unknownField = results.map(errorsOf).flat().find((e) => UNKNOWN_FIELD.test(e.message));
+    if (unknownField) throw schemaFatal(unknownField.message);
     if (together && (results.length !== batch.length || results.some(isLimitRefusal))) {
       // Over a limit as a whole (or answered with one error object): smaller requests.
       if (results.length !== batch.length && !results.some(isLimitRefusal)) {
@@ -208,6 +211,23 @@ function errorsOf(r: unknown): GraphQLError[] {
   return errs
     .filter((e): e is { message: string; path?: Array<string | number> } => !!e && typeof (e as { message?: unknown }).message === 'string')
     .map((e) => ({ message: e.message, path: Array.isArray(e.path) ? e.path : undefined }));
+}
+
+/** graphql-ruby's (GitLab's) and graphql-js's words for a field the schema does not have. */
+const UNKNOWN_FIELD = /Field '(\w+)' doesn't exist on type '(\w+)'|Cannot query field "(\w+)" on type "(\w+)"/;
+
+/** Fields that exist only from a GitLab version on, and the flag that asks for them. */
+const FIELD_SINCE: Record<string, string> = {
+  ciJobTokenAuthLogs: 'the job-token authentication log (Project.ciJobTokenAuthLogs) needs GitLab 17.6 or later: run without --auth-log',
+  groupsAllowlist: 'group allowlists (CiJobTokenScopeType.groupsAllowlist) need GitLab 17.0 or later',
+  ciJobTokenScopeAllowlist: 'fine-grained job-token permissions (Project.ciJobTokenScopeAllowlist) need GitLab 17.6 or later',
+};
+
+function schemaFatal(gitlabText: string): FatalReadError {
+  const m = UNKNOWN_FIELD.exec(gitlabText);
+  const field = m ? (m[1] ?? m[3]) : undefined;
+  const why = field && FIELD_SINCE[field] ? FIELD_SINCE[field] : 'this GitLab is older than tokenscope supports (GitLab 17.0 or later)';
+  return new FatalReadError(`GitLab's GraphQL schema has no field tokenscope asked for (${gitlabText}); ${why}`);
 }
 
 function fatalFor(status: number, gitlabText: string): FatalReadError {
