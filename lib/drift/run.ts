@@ -1,6 +1,6 @@
 import type { GitLabHttp } from '../gitlab/http';
-import { readLiveScopes, ReadStats } from '../live/reader';
-import type { LiveResult } from '../live/types';
+import type { ReadStats } from '../live/reader';
+import { readLiveForDeclared } from '../live/for-declared';
 import type { LockFile } from '../lockfile';
 import { applyBaseline, Baseline, summarize } from './baseline';
 import { compareScope, ResolvedScope } from './compare';
@@ -58,38 +58,15 @@ export async function driftFor(
   scopes: readonly ResolvedScope[],
   opts: Pick<DriftRunOptions, 'http' | 'authLog' | 'authLogDays' | 'now' | 'concurrency' | 'onProgress'>,
 ): Promise<{ projects: ProjectReport[]; stats: ReadStats }> {
-  const readable = scopes.filter((s) => !s.project.startsWith('#'));
-  const expected = new Map<string, { projects: number; groups: number }>();
-  for (const s of readable) {
-    const k = s.project.toLowerCase();
-    const prev = expected.get(k);
-    expected.set(k, {
-      projects: Math.max(prev?.projects ?? 0, s.projects.length),
-      groups: Math.max(prev?.groups ?? 0, s.groups.length),
-    });
-  }
   const stats: ReadStats = { httpRequests: 0, graphqlRequests: 0, restRequests: 0, queries: 0, splits: 0 };
-  const live = await readLiveScopes(
+  const liveFor = await readLiveForDeclared(
     opts.http,
-    readable.map((s) => s.project),
-    {
-      authLog: opts.authLog,
-      effective: true,
-      concurrency: opts.concurrency,
-      expectedEntries: (p) => expected.get(p.toLowerCase()),
-      onProgress: opts.onProgress,
-    },
+    scopes,
+    { authLog: opts.authLog, effective: true, concurrency: opts.concurrency, onProgress: opts.onProgress },
     stats,
   );
-  const byLower = new Map<string, LiveResult>();
-  for (const [k, v] of live) byLower.set(k.toLowerCase(), v);
   const now = opts.now ?? new Date();
   const since = opts.authLog ? new Date(now.getTime() - (opts.authLogDays ?? DEFAULT_AUTH_LOG_DAYS) * 86_400_000) : undefined;
-  const projects = scopes.map((s) => {
-    const result: LiveResult = s.project.startsWith('#')
-      ? { error: 'not_found', message: `project id ${s.project.slice(1)} is not in the lock file and GitLab did not resolve it` }
-      : (byLower.get(s.project.toLowerCase()) ?? { error: 'error', message: `${s.project} was not read` });
-    return compareScope(s, result, { authLogSince: since });
-  });
+  const projects = scopes.map((s) => compareScope(s, liveFor(s.project), { authLogSince: since }));
   return { projects, stats };
 }

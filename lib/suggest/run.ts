@@ -3,8 +3,8 @@ import { resolveDeclaredIds } from '../drift/resolve-targets';
 import type { TargetRef } from '../drift/compare';
 import type { GitLabHttp } from '../gitlab/http';
 import { listGroupProjects } from '../import/group-projects';
-import { readLiveScopes } from '../live/reader';
-import { isLiveError, LiveEntry, LiveResult, LiveScope } from '../live/types';
+import { readLiveForDeclared } from '../live/for-declared';
+import { isLiveError, LiveEntry, LiveScope } from '../live/types';
 import type { LockFile } from '../lockfile';
 import { suggestForProject, windowStart } from './analyze';
 import { DeclaredEntry, ProjectSuggestion, SuggestOptions, SuggestReport } from './types';
@@ -56,21 +56,10 @@ export async function runSuggest(opts: SuggestRunOptions): Promise<SuggestRunRes
     targets = paths.map((p) => ({ project: p, enabled: true, projects: [], groups: [], fromLive: true }));
   }
 
-  const readable = targets.filter((t) => !t.project.startsWith('#'));
-  const expected = new Map(readable.map((t) => [t.project.toLowerCase(), { projects: t.projects.length, groups: t.groups.length }]));
-  const live = await readLiveScopes(opts.http, readable.map((t) => t.project), {
-    authLog: true,
-    concurrency: opts.concurrency,
-    expectedEntries: (p) => expected.get(p.toLowerCase()),
-    onProgress: opts.onProgress,
-  });
-  const byLower = new Map<string, LiveResult>();
-  for (const [k, v] of live) byLower.set(k.toLowerCase(), v);
+  const liveFor = await readLiveForDeclared(opts.http, targets, { authLog: true, concurrency: opts.concurrency, onProgress: opts.onProgress });
 
   const projects: ProjectSuggestion[] = targets.map((t) => {
-    const r: LiveResult = t.project.startsWith('#')
-      ? { error: 'not_found', message: `project id ${t.project.slice(1)} is not in the lock file and GitLab did not resolve it` }
-      : (byLower.get(t.project.toLowerCase()) ?? { error: 'error', message: `${t.project} was not read` });
+    const r = liveFor(t.project);
     const base = { project: t.project, ...(t.stack !== undefined ? { stack: t.stack } : {}) };
     if (isLiveError(r)) {
       return { ...base, status: 'unreadable', add: [], remove: [], deletedOrigins: 0, notes: [], error: r.message };
