@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  namesFromLockFile,
   policyScopesFromStack,
   readDeclaredPolicySources,
   resolveDeclaredPolicies,
   unnamedIds,
 } from '../../lib/policies/declared';
 import { removeDir, synthStacks } from './helpers';
+import { reverseLock } from '../../lib/lockfile';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
@@ -50,7 +50,7 @@ describe('declared policies from synth output', () => {
     const dir = synth({ web: [{ project: 'acme/web', allowProjects: [{ target: 'acme/api', policies: ['READ_JOBS'] }], allowGroups: ['acme/tools'] }] }, lock);
     const sources = readDeclaredPolicySources(dir);
     expect(sources[0].projects).toEqual([{ id: 11 }]);
-    const names = namesFromLockFile(lock);
+    const names = reverseLock(lock);
     expect(unnamedIds(sources, names)).toEqual({ projects: [], groups: [] });
     const { scopes } = resolveDeclaredPolicies(sources, names);
     expect(scopes[0].entries).toEqual([

@@ -1,6 +1,6 @@
 import type { GitLabHttp } from '../gitlab/http';
-import { lookupPaths } from '../live/lookup';
-import { LockFile, reverseLock } from '../lockfile';
+import { nameIds } from '../live/lookup';
+import type { LockFile } from '../lockfile';
 import type { ResolvedScope, TargetRef } from './compare';
 import type { DeclaredRef, DeclaredScope } from './declared';
 
@@ -20,18 +20,13 @@ export async function resolveDeclaredIds(
   http: GitLabHttp | undefined,
   opts: { concurrency?: number } = {},
 ): Promise<IdResolution> {
-  const rev = lock ? reverseLock(lock) : { projects: new Map<number, string>(), groups: new Map<number, string>() };
   const wantProjects = new Set<number>();
   const wantGroups = new Set<number>();
   for (const d of declared) {
-    for (const r of [d.project, ...d.projects]) if (r.path === undefined && !rev.projects.has(r.id)) wantProjects.add(r.id);
-    for (const r of d.groups) if (r.path === undefined && !rev.groups.has(r.id)) wantGroups.add(r.id);
+    for (const r of [d.project, ...d.projects]) if (r.path === undefined) wantProjects.add(r.id);
+    for (const r of d.groups) if (r.path === undefined) wantGroups.add(r.id);
   }
-  if (http && (wantProjects.size > 0 || wantGroups.size > 0)) {
-    const found = await lookupPaths(http, [...wantProjects], [...wantGroups], opts);
-    for (const [id, p] of found.projects) rev.projects.set(id, p);
-    for (const [id, p] of found.groups) rev.groups.set(id, p);
-  }
+  const rev = await nameIds(http, lock, wantProjects, wantGroups, opts);
   const resolve = (r: DeclaredRef, map: Map<number, string>): TargetRef =>
     r.path !== undefined ? { path: r.path, ...(r.id !== undefined ? { id: r.id } : {}) } : { id: r.id, ...(map.has(r.id) ? { path: map.get(r.id) } : {}) };
   const scopes = declared.map((d): ResolvedScope => {

@@ -5,6 +5,7 @@ import { gidNumber, groupGid, projectGid } from './gid';
 import { chunk, dedupe, fitBatch, halves } from './reader';
 import { groupIdsQuery, groupPathsQuery, projectIdsQuery, projectPathsQuery } from './scope-query';
 import { GITLAB_LIMITS, QueryLimits } from './types';
+import { LockFile, reverseLock } from '../lockfile';
 
 export interface LookupOptions {
   readonly concurrency?: number;
@@ -123,4 +124,28 @@ function collect(
   }
   if (conn?.pageInfo?.hasNextPage && conn.pageInfo.endCursor) return [next(conn.pageInfo.endCursor)];
   return [];
+}
+
+/**
+ * Names ids the way every reader of a declaration does: the lock file first,
+ * then GitLab for what is left (one batched lookup, only when `http` is given).
+ */
+export async function nameIds(
+  http: GitLabHttp | undefined,
+  lock: LockFile | undefined,
+  projectIds: Iterable<number>,
+  groupIds: Iterable<number>,
+  opts: LookupOptions = {},
+): Promise<IdPaths> {
+  const known = lock ? reverseLock(lock) : { projects: new Map<number, string>(), groups: new Map<number, string>() };
+  const wantProjects = [...new Set(projectIds)].filter((id) => !known.projects.has(id));
+  const wantGroups = [...new Set(groupIds)].filter((id) => !known.groups.has(id));
+  const errors: string[] = [];
+  if (http && wantProjects.length + wantGroups.length > 0) {
+    const found = await lookupPaths(http, wantProjects, wantGroups, opts);
+    found.projects.forEach((p, id) => known.projects.set(id, p));
+    found.groups.forEach((p, id) => known.groups.set(id, p));
+    errors.push(...found.errors);
+  }
+  return { projects: known.projects, groups: known.groups, errors };
 }

@@ -1,6 +1,5 @@
 import { DeclaredReadError, DeclaredRef, declaredFromStack, readStackFiles, StackJson } from '../drift/declared';
 import { POLICY_METADATA_KEY } from '../constructs/job-token-scope';
-import { LockFile, reverseLock } from '../lockfile';
 import { parseTargetRef } from '../model/target';
 import { DEFAULT_PERMISSIONS, DeclaredPolicyEntry, DeclaredPolicyScope, EntryKind, permissionsOf } from './types';
 
@@ -88,21 +87,6 @@ export function unnamedIds(scopes: readonly UnresolvedPolicyScope[], known: IdNa
     s.policies.forEach((p) => need(p.ref, p.kind));
   }
   return { projects: [...projects].sort((a, b) => a - b), groups: [...groups].sort((a, b) => a - b) };
-}
-
-/** The lock file read backwards: id -> path. */
-export function namesFromLockFile(lock: LockFile | undefined): IdNames {
-  return lock ? reverseLock(lock) : { projects: new Map(), groups: new Map() };
-}
-
-export function mergeIdNames(...all: IdNames[]): IdNames {
-  const projects = new Map<number, string>();
-  const groups = new Map<number, string>();
-  for (const n of all) {
-    n.projects.forEach((v, k) => projects.set(k, v));
-    n.groups.forEach((v, k) => groups.set(k, v));
-  }
-  return { projects, groups };
 }
 
 export interface ResolvedDeclared {

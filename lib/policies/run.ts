@@ -1,14 +1,7 @@
 import { GitLabHttp } from '../gitlab/http';
-import { lookupPaths } from '../live/lookup';
+import { nameIds } from '../live/lookup';
 import { LockFile } from '../lockfile';
-import {
-  IdNames,
-  UnresolvedPolicyScope,
-  mergeIdNames,
-  namesFromLockFile,
-  resolveDeclaredPolicies,
-  unnamedIds,
-} from './declared';
+import { UnresolvedPolicyScope, resolveDeclaredPolicies, unnamedIds } from './declared';
 import { PolicyFeature, detectPolicyFeature, instanceLabel, noFeatureMessage } from './feature';
 import { readLivePolicies } from './live';
 import { PolicyPlan, planPolicies } from './plan';
@@ -60,13 +53,9 @@ export async function checkPolicies(
     return { feature, declared: [], problems, warnings };
   }
 
-  let names: IdNames = namesFromLockFile(opts.lock);
-  const missing = unnamedIds(sources, names);
-  if (missing.projects.length + missing.groups.length > 0) {
-    const found = await lookupPaths(http, missing.projects, missing.groups, { concurrency: opts.concurrency });
-    problems.push(...found.errors.map((e) => `looking up ids: ${e}`));
-    names = mergeIdNames(names, found);
-  }
+  const ids = unnamedIds(sources, { projects: new Map(), groups: new Map() });
+  const names = await nameIds(http, opts.lock, ids.projects, ids.groups, { concurrency: opts.concurrency });
+  problems.push(...names.errors.map((e) => `looking up ids: ${e}`));
   const resolved = resolveDeclaredPolicies(sources, names);
   problems.push(...resolved.problems);
 
