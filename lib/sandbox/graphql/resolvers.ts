@@ -296,6 +296,22 @@ export function queryRoot(): Record<string, unknown> {
       const g = ctx.state.groupByPath(args.fullPath);
       return g && canReadGroup(ctx.principal, g, ctx.state) ? new GroupView(g) : null;
     },
+    /** `Query.groups(ids:, search:)`: visible groups, by id (GitLab sorts by name; clients here only look ids up). */
+    groups(args: ConnectionArgs & { ids?: string[] | null; search?: string | null }, ctx: GqlContext): Connection<GroupView> {
+      const { state, principal } = ctx;
+      const byGid = (gid: string): Group | undefined => {
+        const m = /^gid:\/\/gitlab\/Group\/(\d+)$/.exec(gid);
+        return m ? state.groups.get(Number(m[1])) : undefined;
+      };
+      const all = args.ids ? args.ids.map(byGid).filter((g): g is Group => g !== undefined) : [...state.groups.values()];
+      const candidates = [...new Set(all)].sort((a, b) => a.id - b.id);
+      const search = args.search?.toLowerCase();
+      return paginate(candidates, args, {
+        keyOf: (g) => g.id,
+        toNode: (g) => new GroupView(g),
+        visible: (g) => canReadGroup(principal, g, state) && (!search || g.fullPath.toLowerCase().includes(search)),
+      });
+    },
     currentUser(_args: unknown, ctx: GqlContext): UserView | null {
       return ctx.principal.user ? new UserView(ctx.principal.user, ctx.baseUrl, 'CurrentUser') : null;
     },

@@ -50,6 +50,7 @@ type Query {
   projects(fullPaths: [String!], ids: [ID!], membership: Boolean, search: String,
            ${PAGE_ARGS}): ProjectConnection
   group(fullPath: ID!): Group
+  groups(ids: [ID!], search: String, ${PAGE_ARGS}): GroupConnection
   currentUser: CurrentUser
   queryComplexity: QueryComplexity
   metadata: Metadata
@@ -113,6 +114,8 @@ type Project {
 }
 
 ${connection('Project', { count: true })}
+
+${connection('Group')}
 
 type ProjectCiCdSetting {
   inboundJobTokenScopeEnabled: Boolean
