@@ -153,7 +153,7 @@ describe('tokenscope plan-summary against GitLab (fake server)', () => {
   });
   afterAll(async () => { await gl.stop(); });
 
-  it('--resolve names ids over GraphQL projects(ids:) and REST groups; an id GitLab does not know stays an id', async () => {
+  it('--resolve names ids over GraphQL projects(ids:) and groups(ids:); an id GitLab does not know stays an id', async () => {
     gl.requests.length = 0;
     const r = await run(['acme.plan.json', 'stacks/platform/plan.json', '--resolve', '--format', 'json'], { GITLAB_URL: gl.url, GITLAB_TOKEN: TOKEN });
     expect(r.code).toBe(0);
@@ -165,11 +165,14 @@ describe('tokenscope plan-summary against GitLab (fake server)', () => {
     ]);
     expect(releaseCli.groups.removed).toEqual([{ id: 13, path: 'acme/web', source: 'gitlab', knownAfterApply: false }]);
     expect(json.stacks[1].scopes[0].project).toEqual({ path: 'acme/platform/tools/lint', id: 104, knownAfterApply: false });
+    // One HTTP request: the shared lookup multiplexes projects(ids:) and groups(ids:).
     const gql = gl.requests.filter((q) => q.path === '/api/graphql');
-    expect(gql).toHaveLength(1);
-    expect((gql[0].body as { variables: { ids: string[] } }).variables.ids).toEqual(
-      ['gid://gitlab/Project/104', 'gid://gitlab/Project/301', 'gid://gitlab/Project/302', 'gid://gitlab/Project/303', 'gid://gitlab/Project/999']);
-    expect(gl.requests.filter((q) => q.path.startsWith('/api/v4/groups/')).map((q) => q.path).sort()).toEqual(['/api/v4/groups/13', '/api/v4/groups/14']);
+    expect(gl.requests.map((q) => q.path)).toEqual(['/api/graphql']);
+    const ops = ([] as Array<{ variables: { ids: string[] } }>).concat(gql[0].body as never);
+    expect(ops.map((o) => [...o.variables.ids].sort())).toEqual([
+      ['gid://gitlab/Project/104', 'gid://gitlab/Project/301', 'gid://gitlab/Project/302', 'gid://gitlab/Project/303', 'gid://gitlab/Project/999'],
+      ['gid://gitlab/Group/13', 'gid://gitlab/Group/14'],
+    ]);
     expect(json.warnings).toEqual(['GitLab did not name project 999 (deleted, or not visible to the token); shown as ids']);
     expect(r.err).toContain('warning: GitLab did not name project 999');
   });
@@ -182,7 +185,7 @@ describe('tokenscope plan-summary against GitLab (fake server)', () => {
     expect(r.out).toContain('- acme/platform/tools/release-cli: may block acme/ops/metrics, last used 2 days ago (project entry acme/ops/metrics removed)');
     expect(r.out).toContain('- acme/platform/tools/release-cli: may block acme/web/storefront, last used 2 hours ago (group entry acme/web removed)');
     expect(r.out).not.toContain('block acme/data/etl');
-    expect(r.out).toContain('- auth log of acme/web unreadable: The resource that you are attempting to access does not exist or you don\'t have permission to perform this action (needs Maintainer and GitLab 17.6+)');
+    expect(r.out).toContain('- auth log of acme/web unreadable: the token may not read the job-token settings of acme/web; it needs the Maintainer role on the project');
   });
 
   it('never prints the token, even in GitLab error text', async () => {

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'net';
 
 /**
  * A small stand-in for the GitLab endpoints plan-summary uses (notes, /user,
- * GraphQL projects(ids:) and ciJobTokenAuthLogs, REST groups), used until and
- * besides the shared sandbox. Records every request for assertions.
+ * the shared live reader's GraphQL for id names and auth logs), used besides
+ * the shared sandbox where a test needs to shape GitLab's answers. Records every request for assertions.
  */
 export interface FakeNote { id: number; body: string; author: { id: number }; system: boolean }
 
@@ -95,36 +95,60 @@ export async function startFakeGitLab(opts: FakeGitLabOptions): Promise<FakeGitL
   };
 }
 
-/** Answers the two query shapes plan-summary sends; enough of GraphQL for them, no more. */
-function graphql(body: { query: string; variables: Record<string, unknown> }, opts: FakeGitLabOptions): unknown {
-  if (body.query.includes('projects(ids:')) {
-    const ids = (body.variables.ids as string[]).map((g) => Number(g.split('/').pop()));
-    return { data: { projects: { nodes: ids.filter((id) => opts.projects?.[id]).map((id) => ({ id: `gid://gitlab/Project/${id}`, fullPath: opts.projects![id] })) } } };
+type Op = { query: string; variables: Record<string, unknown> };
+
+/**
+ * Answers the query shapes the shared live reader sends for plan-summary:
+ * `projects(ids:)`, `groups(ids:)`, `projects(fullPaths:)` with scopes and auth
+ * logs, and the next page of one auth log; one object or a multiplex array.
+ * Enough of GraphQL for them, no more.
+ */
+function graphql(body: Op | Op[], opts: FakeGitLabOptions): unknown {
+  return Array.isArray(body) ? body.map((op) => answer(op, opts)) : answer(body, opts);
+}
+
+const EMPTY_PAGE = { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
+
+function answer(op: Op, opts: FakeGitLabOptions): unknown {
+  const v = op.variables;
+  const idsOf = (type: string) => (v.ids as string[]).map((g) => Number(g.replace(`gid://gitlab/${type}/`, '')));
+  if (op.query.includes('projects(ids:')) {
+    const nodes = idsOf('Project').filter((id) => opts.projects?.[id]).map((id) => ({ id: `gid://gitlab/Project/${id}`, fullPath: opts.projects![id] }));
+    return { data: { projects: { nodes, pageInfo: EMPTY_PAGE.pageInfo } } };
   }
-  const data: Record<string, unknown> = {};
-  const errors: unknown[] = [];
-  for (const [k, v] of Object.entries(body.variables)) {
-    if (!/^p\d+$/.test(k)) continue;
-    const path = String(v);
-    const after = body.variables[`after${k.slice(1)}`] as string | null;
-    const log = opts.authLogs?.[path];
-    if (!log && !opts.authLogDenied?.includes(path)) { data[k] = null; continue; }
-    if (opts.authLogDenied?.includes(path)) {
-      data[k] = { fullPath: path, ciJobTokenAuthLogs: null };
-      errors.push({ message: DENIED, path: [k, 'ciJobTokenAuthLogs'] });
-      continue;
-    }
-    // Pages of two, so that tests see pagination without hundreds of rows.
+  if (op.query.includes('groups(ids:')) {
+    const nodes = idsOf('Group').filter((id) => opts.groups?.[id]).map((id) => ({ id: `gid://gitlab/Group/${id}`, fullPath: opts.groups![id] }));
+    return { data: { groups: { nodes, pageInfo: EMPTY_PAGE.pageInfo } } };
+  }
+  // Pages of two, so that tests see pagination without hundreds of rows.
+  const logPage = (path: string, after: string | null) => {
+    const log = opts.authLogs?.[path] ?? [];
     const start = after ? Number(after) : 0;
-    const page = log!.slice(start, start + 2);
-    data[k] = {
-      fullPath: path,
-      ciJobTokenAuthLogs: {
-        count: log!.length,
-        nodes: page.map((e) => ({ originProject: { fullPath: e.origin }, lastAuthorizedAt: e.lastAuthorizedAt })),
-        pageInfo: { hasNextPage: start + 2 < log!.length, endCursor: String(start + 2) },
-      },
+    return {
+      count: log.length,
+      nodes: log.slice(start, start + 2).map((e) => ({ originProject: { fullPath: e.origin }, lastAuthorizedAt: e.lastAuthorizedAt })),
+      pageInfo: { hasNextPage: start + 2 < log.length, endCursor: String(start + 2) },
     };
+  };
+  if (op.query.includes('project(fullPath: $path)')) {
+    return { data: { project: { ciJobTokenAuthLogs: logPage(String(v.path), (v.after as string | null) ?? null) } } };
   }
+  const errors: unknown[] = [];
+  const known = (p: string) => opts.authLogs?.[p] !== undefined || opts.authLogDenied?.includes(p);
+  const nodes = (v.paths as string[]).filter(known).map((path, i) => {
+    const denied = opts.authLogDenied?.includes(path);
+    if (denied) errors.push({ message: DENIED, path: ['projects', 'nodes', i, 'ciJobTokenAuthLogs'] });
+    return {
+      id: `gid://gitlab/Project/${1000 + i}`,
+      fullPath: path,
+      ciCdSettings: { inboundJobTokenScopeEnabled: true },
+      ciJobTokenScope: {
+        inboundAllowlistCount: 0, groupsAllowlistCount: 0, inboundAllowlistAutopopulatedIds: [], groupAllowlistAutopopulatedIds: [],
+        inboundAllowlist: EMPTY_PAGE, groupsAllowlist: EMPTY_PAGE,
+      },
+      ciJobTokenAuthLogs: denied ? null : logPage(path, null),
+    };
+  });
+  const data = { projects: { nodes, pageInfo: EMPTY_PAGE.pageInfo } };
   return errors.length ? { data, errors } : { data };
 }
