@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { CommandModule } from '../command';
+import { noProgressOption } from '../options';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { startSandbox } from '../../sandbox';
@@ -82,7 +83,7 @@ export const demoModule: CommandModule = {
       .addOption(new Option('--format <format>', 'report format').choices([...FORMATS]).default('text'))
       .option('--fault-rate <rate>', 'share of sandbox requests that fail (HTTP 500 or connection reset), to watch the retries', '0')
       .option('--random-seed <n>', 'seed for the sandbox faults')
-      .option('--no-progress', 'no progress bar on stderr')
+      .addOption(noProgressOption())
       .addHelpText('after', helpPage('demo'))
       .action(async (opts: DemoOptions) => {
         state.exitCode = await demoCommand(opts, io);

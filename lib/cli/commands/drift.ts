@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { CommandModule } from '../command';
+import { concurrencyOption, noProgressOption, tokenEnvOption, urlOption } from '../options';
 import { positiveInt } from '../flags';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
@@ -117,8 +118,8 @@ export function addDriftOptions(cmd: Command): Command {
   return cmd
     .option('--synth-dir <dir>', 'synthesized app (cdktf.out)', 'cdktf.out')
     .option('--stack <name>', 'only this stack (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--url <url>', 'GitLab instance (default: GITLAB_URL, GITLAB_BASE_URL, CI_SERVER_URL)')
-    .option('--token-env <name>', 'environment variable holding the token (default GITLAB_TOKEN)')
+    .addOption(urlOption())
+    .addOption(tokenEnvOption())
     .addOption(new Option('--format <format>', 'report format').choices([...FORMATS]).default('text'))
     .option('--output <file>', 'write the report to FILE instead of stdout')
     .option('--json-output <file>', 'also write the JSON report to FILE (same run, no extra requests)')
@@ -127,9 +128,9 @@ export function addDriftOptions(cmd: Command): Command {
     .option('--write-baseline', `write every current finding to the baseline file (--baseline FILE, default ${DEFAULT_BASELINE})`)
     .option('--auth-log', 'report projects in the authentication log that the declaration does not allow')
     .option('--auth-log-days <n>', 'what "recently" means for --auth-log, in days', String(DEFAULT_AUTH_LOG_DAYS))
-    .option('--concurrency <n>', 'parallel HTTP requests', '4')
+    .addOption(concurrencyOption())
     .option('--shard <i/n>', 'check only shard I of N (default: CI_NODE_INDEX/CI_NODE_TOTAL)')
-    .option('--no-progress', 'no progress bar on stderr');
+    .addOption(noProgressOption());
 }
 
 export const driftModule: CommandModule = {

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
 import type { CommandModule } from '../command';
+import { concurrencyOption, noProgressOption, tokenEnvOption, urlOption } from '../options';
 import { positiveInt } from '../flags';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
@@ -139,10 +140,10 @@ export const importModule: CommandModule = {
       .option('--force', 'overwrite --out if it exists')
       .option('--import-from <module>', "where the module imports JobTokenScope from (default 'tokenscope', or a relative path inside the tokenscope repo)")
       .option('--function-name <name>', 'name of the exported function (default from the group: acme/web -> acmeWebScopes)')
-      .option('--url <url>', 'GitLab instance (default: GITLAB_URL, GITLAB_BASE_URL, CI_SERVER_URL)')
-      .option('--token-env <name>', 'environment variable holding the token (default GITLAB_TOKEN)')
-      .option('--concurrency <n>', 'parallel HTTP requests', '4')
-      .option('--no-progress', 'no progress bar on stderr')
+      .addOption(urlOption())
+      .addOption(tokenEnvOption())
+      .addOption(concurrencyOption())
+      .addOption(noProgressOption())
       .addHelpText('after', helpPage('import'))
       .action(async (opts: ImportCliOptions) => {
         state.exitCode = await importCommand(opts, io);

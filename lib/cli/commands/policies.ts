@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { CommandModule, CommandState } from '../command';
+import { tokenEnvOption, urlOption } from '../options';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { ConfigError, GitLabTarget, resolveTarget } from '../../gitlab/config';
@@ -42,8 +43,8 @@ export function createPoliciesCommand(deps: PoliciesDeps = {}): CommandModule {
         .description('show how live permissions differ from the declared ones; with --yes, set them')
         .option('--synth-dir <dir>', 'cdktf synth output', 'cdktf.out')
         .option('--stack <name>', 'only this stack (repeatable; default: all stacks)', (v: string, acc: string[] | undefined) => [...(acc ?? []), v])
-        .option('--url <url>', 'GitLab URL (default: GITLAB_URL, GITLAB_BASE_URL or CI_SERVER_URL)')
-        .option('--token-env <name>', 'environment variable holding the token (default: GITLAB_TOKEN)')
+        .addOption(urlOption())
+        .addOption(tokenEnvOption())
         .option('--yes', 'send the changes (without it, nothing is changed)')
         .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
         .addHelpText('after', helpPage('policies'))

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import type { CommandModule } from '../command';
+import { concurrencyOption, tokenEnvOption, urlOption } from '../options';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { ConfigError, GitLabTarget, resolveTarget } from '../../gitlab/config';
@@ -81,10 +82,10 @@ export const resolveModule: CommandModule = {
       .description(`Resolve every project and group path the app names to its id and write ${LOCK_FILE_NAME}; synth then emits literal ids and no data sources.`)
       .option('--synth-dir <dir>', 'synthesized app (cdktf.out)', 'cdktf.out')
       .option('--stack <name>', 'only this stack (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-      .option('--url <url>', 'GitLab instance (default: GITLAB_URL, GITLAB_BASE_URL, CI_SERVER_URL)')
-      .option('--token-env <name>', 'environment variable holding the token (default GITLAB_TOKEN)')
+      .addOption(urlOption())
+      .addOption(tokenEnvOption())
       .option('--output <file>', 'lock file to write', LOCK_FILE_NAME)
-      .option('--concurrency <n>', 'parallel HTTP requests', '4')
+      .addOption(concurrencyOption())
       .addHelpText('after', helpPage('resolve'))
       .action(async (opts: ResolveCliOptions) => {
         state.exitCode = await resolveCommand(opts, io);

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { CommandModule } from '../command';
+import { concurrencyOption, noProgressOption, tokenEnvOption, urlOption } from '../options';
 import { wholeNumberFlag } from '../flags';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
@@ -131,10 +132,10 @@ export const suggestModule: CommandModule = {
       .addOption(new Option('--format <format>', 'report format').choices([...SUGGEST_FORMATS]).default('text'))
       .option('--patch [file]', 'write a unified diff against the TypeScript declaring each scope (stdout, or FILE); apply with git apply')
       .option('--source <dir>', 'where the app\'s .ts files are, for --patch (default: the current directory)')
-      .option('--url <url>', 'GitLab instance (default: GITLAB_URL, GITLAB_BASE_URL, CI_SERVER_URL)')
-      .option('--token-env <name>', 'environment variable holding the token (default GITLAB_TOKEN)')
-      .option('--concurrency <n>', 'parallel HTTP requests', '4')
-      .option('--no-progress', 'no progress bar on stderr')
+      .addOption(urlOption())
+      .addOption(tokenEnvOption())
+      .addOption(concurrencyOption())
+      .addOption(noProgressOption())
       .addHelpText('after', helpPage('suggest'))
       .action(async (opts: SuggestCliOptions) => {
         state.exitCode = await suggestCommand(opts, io);
