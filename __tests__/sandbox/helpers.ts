@@ -25,7 +25,8 @@ export function testSeed(extra: Partial<SeedFile> = {}): SeedFile {
   const many = Array.from({ length: 25 }, (_, i) => `acme/many/p${String(i).padStart(2, '0')}`);
   const manyGroups = Array.from({ length: 22 }, (_, i) => `acme/g${String(i).padStart(2, '0')}`);
   return {
-    instance: { version: '18.6.0', enforceAllowlist: false },
+    // The seed's own clock, so that a sandbox started from this seed file (not only through startTestSandbox) runs on it.
+    instance: { version: '18.6.0', enforceAllowlist: false, now: '2026-11-23T12:00:00Z' },
     users: [
       { username: 'ops' }, { username: 'dev' }, { username: 'root', admin: true }, { username: 'outsider' },
     ],

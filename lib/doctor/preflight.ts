@@ -5,6 +5,7 @@ import { classifyToken } from './classify';
 import { NOT_AN_API_TOKEN } from './explain';
 import { DOCTOR_RETRY } from './probe-client';
 import { expiryCheck } from './probes';
+import { serverNow } from '../gitlab/server-clock';
 import { TOKEN_TYPE_LABEL, TokenType } from './types';
 
 export type ApiScope = 'read_api' | 'api';
@@ -128,7 +129,7 @@ export async function preflightApiToken(target: GitLabTarget, opts: PreflightOpt
   }
   const b = res.json as { scopes?: unknown; revoked?: unknown; active?: unknown; expires_at?: unknown; name?: unknown };
   const scopes = Array.isArray(b.scopes) ? b.scopes.filter((s): s is string => typeof s === 'string') : [];
-  const expiry = expiryCheck(typeof b.expires_at === 'string' ? b.expires_at : null, now);
+  const expiry = expiryCheck(typeof b.expires_at === 'string' ? b.expires_at : null, serverNow(res.headers, now));
   if (b.revoked === true || b.active === false || expiry.status === 'fail') {
     throw new PreflightError('refused', refusedTokenMessage(opts.purpose, opts.need, source, shown, opts.role));
   }

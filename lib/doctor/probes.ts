@@ -4,6 +4,7 @@ import type { TokenClassification } from './classify';
 import { ProbeAnswer, ProbeClient, ServerProblem } from './probe-client';
 import type { Check, Identity, TokenType } from './types';
 import { TOKEN_TYPE_LABEL } from './types';
+import { serverNow } from '../gitlab/server-clock';
 
 export interface ProbeOutcome {
   /** The type after GitLab's answers (e.g. `glpat-` refined to `project_access_token`). */
@@ -188,7 +189,7 @@ async function probeAccessToken(client: ProbeClient, f: Findings, auth: AuthSche
         f.checks.push(check('token.accepted', 'fail', `the token "${f.identity.tokenName ?? '?'}" was revoked`, REFUSED_REMEDY));
         return;
       }
-      const expiry = expiryCheck(f.identity.expiresAt, client.ctx.now);
+      const expiry = expiryCheck(f.identity.expiresAt, serverNow(a.res.headers, client.ctx.now));
       if (!f.identity.active || expiry.status === 'fail') {
         f.refused = true;
         f.checks.push(check('token.accepted', 'fail', `the token "${f.identity.tokenName ?? '?'}" is no longer active: ${expiry.status === 'fail' ? expiry.message : 'expired'}`, REFUSED_REMEDY));

@@ -4,6 +4,7 @@ import {
   allowlistEntryPath, ancestorPaths, parseSeed, RoleName, SeedAllowlistEntry, SeedFile, Visibility,
 } from './seed';
 import { ACCESS_LEVEL, Group, Project, SandboxState, SEED_TIME, Token } from './state';
+import { Clock, sandboxClock } from './clock';
 
 function titleCase(segment: string): string {
   return segment.split(/[-_.]/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join(' ') || segment;
@@ -30,9 +31,9 @@ function idAllocator(taken: Set<number>): () => number {
  * given are assigned in seed order from 1 upwards, skipping ids given
  * explicitly, so the same seed always yields the same ids.
  */
-export function loadSeed(input: string | unknown, now?: () => Date): SandboxState {
+export function loadSeed(input: string | unknown, now?: Clock): SandboxState {
   const seed: SeedFile = parseSeed(input);
-  const state = new SandboxState(seed.instance ?? {}, now);
+  const state = new SandboxState(seed.instance ?? {}, sandboxClock(now, seed.instance?.now));
 
   // Users with explicit ids first, so that assigned ids never collide with them.
   const users = [...(seed.users ?? [])].sort((a, b) => (a.id === undefined ? 1 : 0) - (b.id === undefined ? 1 : 0));

@@ -25,6 +25,13 @@ export const JOB_TOKEN_POLICIES: readonly string[] = MODEL_POLICIES;
 export interface SeedInstance {
   version?: string;
   enforceAllowlist?: boolean;
+  /**
+   * What "now" is for this instance (ISO 8601 date-time, e.g. "2026-11-23T12:00:00Z"):
+   * the sandbox's clock starts there and runs on, so token expiry dates and
+   * authentication-log times mean the same on any day the seed is used.
+   * Unset: the machine's clock.
+   */
+  now?: string;
 }
 
 export interface SeedUser {
@@ -113,6 +120,7 @@ export class SeedError extends Error {
 const PATH_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const USERNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -165,6 +173,9 @@ export function validateSeed(value: unknown): SeedFile {
     const i = inst as Record<string, unknown>;
     if (i.version !== undefined && typeof i.version !== 'string') fail('instance', 'version must be a string');
     if (i.enforceAllowlist !== undefined && typeof i.enforceAllowlist !== 'boolean') fail('instance', 'enforceAllowlist must be true or false');
+    if (i.now !== undefined && (typeof i.now !== 'string' || !ISO_DATE_TIME.test(i.now) || Number.isNaN(Date.parse(i.now)))) {
+      fail('instance', `now ${describe(i.now)} must be an ISO 8601 date-time with a time zone, e.g. "2026-11-23T12:00:00Z"`);
+    }
   }
 
   const usernames = new Set<string>();

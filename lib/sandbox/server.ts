@@ -113,6 +113,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let baseUrl = '';
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    // GitLab's clock is the seed's: clients that judge expiry by the Date header see the seed's day.
+    res.setHeader('Date', state.now().toUTCString());
     const rawUrl = req.url ?? '/';
     const qIndex = rawUrl.indexOf('?');
     const rawPath = qIndex >= 0 ? rawUrl.slice(0, qIndex) : rawUrl;
