@@ -72,6 +72,22 @@ describe('job_token_scope endpoints', () => {
     expect(sb.state.projectByPath('acme/web')!.projectLinks.has(13)).toBe(true);
   });
 
+  it('POST and DELETE on both allowlists take only a numeric :id, as GitLab\'s `requires :id, type: Integer` (a path is "id is invalid")', async () => {
+    const invalid = { status: 400, body: { error: 'id is invalid' } };
+    expect(await rest(sb, 'POST', '/projects/acme%2Fweb/job_token_scope/allowlist', { body: { target_project_id: 15 } })).toMatchObject(invalid);
+    expect(await rest(sb, 'DELETE', '/projects/acme%2Fweb/job_token_scope/allowlist/13')).toMatchObject(invalid);
+    expect(await rest(sb, 'POST', '/projects/acme%2Fweb/job_token_scope/groups_allowlist', { body: { target_group_id: 20 } })).toMatchObject(invalid);
+    expect(await rest(sb, 'DELETE', '/projects/acme%2Fweb/job_token_scope/groups_allowlist/11')).toMatchObject(invalid);
+    // A path in another case is no better: the id is refused before any lookup.
+    expect(await rest(sb, 'POST', '/projects/ACME%2FWEB/job_token_scope/allowlist', { body: { target_project_id: 15 } })).toMatchObject(invalid);
+    // Nothing changed; GET and PATCH still take the encoded path.
+    expect(sb.state.projectByPath('acme/web')!.projectLinks.has(13)).toBe(true);
+    expect((await rest(sb, 'GET', '/projects/acme%2Fweb/job_token_scope/allowlist')).status).toBe(200);
+    expect((await rest(sb, 'PATCH', '/projects/acme%2Fweb/job_token_scope', { body: { enabled: true } })).status).toBe(204);
+    // Authentication still comes first.
+    expect((await rest(sb, 'POST', '/projects/acme%2Fweb/job_token_scope/allowlist', { token: 'glpat-unknown-token-00000000000', body: { target_project_id: 15 } })).status).toBe(401);
+  });
+
   it('lists, adds and removes groups', async () => {
     expect((await rest(sb, 'GET', '/projects/12/job_token_scope/groups_allowlist')).body).toEqual([{ id: 11, name: 'Tools', web_url: `${sb.url}/groups/acme/tools` }]);
     const g00 = sb.state.groupByPath('acme/g00')!.id;

@@ -21,6 +21,18 @@ function managedProject(env: RestEnv, caller: Caller, id: string): Project | Res
   return canAdminProject(caller.principal, p) ? p : ERR.forbidden();
 }
 
+/**
+ * POST and DELETE on `allowlist` and `groups_allowlist` declare
+ * `requires :id, type: Integer`: Grape's parameter validation refuses a full
+ * path there (`{"error":"id is invalid"}`) before the endpoint runs, while GET
+ * and PATCH take an id or a URL-encoded path. The Terraform provider puts its
+ * `project` attribute into these URLs as given, so this is what a path-valued
+ * `project` meets on apply.
+ */
+function integerId(id: string): RestResponse | undefined {
+  return /^\d+$/.test(id) ? undefined : ERR.invalid('id');
+}
+
 /** DELETE: `forbidden!(message)` for insufficient permissions, `bad_request!(message)` otherwise. */
 function removeFailure(r: Extract<ScopeResult<unknown>, { ok: false }>): RestResponse {
   return r.reason === 'forbidden' ? ERR.forbidden(r.message) : ERR.badRequest(r.message);
@@ -67,6 +79,8 @@ export function listProjectAllowlist(env: RestEnv, req: RestRequest, caller: Cal
 }
 
 export function addProjectToAllowlist(env: RestEnv, req: RestRequest, caller: Caller, id: string): RestResponse {
+  const badId = integerId(id);
+  if (badId) return badId;
   const p = managedProject(env, caller, id);
   if (isResponse(p)) return p;
   const targetId = integerParam(req.params, 'target_project_id');
@@ -80,6 +94,8 @@ export function addProjectToAllowlist(env: RestEnv, req: RestRequest, caller: Ca
 
 /** No Maintainer gate before the service here: GitLab lets the service refuse (403 with its reason). */
 export function removeProjectFromAllowlist(env: RestEnv, req: RestRequest, caller: Caller, id: string, rawTarget: string): RestResponse {
+  const badId = integerId(id);
+  if (badId) return badId;
   const p = visibleProject(env.state, caller, id);
   if (isResponse(p)) return p;
   const targetId = integerParam({ target_project_id: rawTarget }, 'target_project_id');
@@ -100,6 +116,8 @@ export function listGroupAllowlist(env: RestEnv, req: RestRequest, caller: Calle
 }
 
 export function addGroupToAllowlist(env: RestEnv, req: RestRequest, caller: Caller, id: string): RestResponse {
+  const badId = integerId(id);
+  if (badId) return badId;
   const p = managedProject(env, caller, id);
   if (isResponse(p)) return p;
   const targetId = integerParam(req.params, 'target_group_id');
@@ -112,6 +130,8 @@ export function addGroupToAllowlist(env: RestEnv, req: RestRequest, caller: Call
 }
 
 export function removeGroupFromAllowlist(env: RestEnv, req: RestRequest, caller: Caller, id: string, rawTarget: string): RestResponse {
+  const badId = integerId(id);
+  if (badId) return badId;
   const p = visibleProject(env.state, caller, id);
   if (isResponse(p)) return p;
   const targetId = integerParam({ target_group_id: rawTarget }, 'target_group_id');
