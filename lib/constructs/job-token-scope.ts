@@ -5,6 +5,7 @@ import { parseTargetRef, TargetRef } from '../model/target';
 import { JobTokenPolicy, policyProblems } from '../model/policies';
 import { TargetLookups } from './target-lookups';
 import { ScopeRegistry } from './scope-registry';
+import { POLICY_METADATA_KEY, ScopePolicyMetadata } from '../model/scope-metadata';
 
 /**
  * An allowlist entry with fine-grained permissions: the target's job tokens get
@@ -21,14 +22,7 @@ export interface AllowEntryWithPolicies {
 /** A plain target (default permissions) or a target with fine-grained policies. */
 export type AllowEntry = string | AllowEntryWithPolicies;
 
-/** The key under the resource's `//` comment block (which Terraform ignores) that carries policies. */
-export const POLICY_METADATA_KEY = 'tokenscope';
-
-/** What travels in `"//": { "tokenscope": ... }` of each synthesized scope resource. */
-export interface ScopePolicyMetadata {
-  readonly version: 1;
-  readonly policies: Array<{ kind: 'project' | 'group'; target: string; policies: JobTokenPolicy[] }>;
-}
+export { POLICY_METADATA_KEY, type ScopePolicyMetadata };
 
 export interface JobTokenScopeProps {
   /** The project whose inbound job-token scope this declares: full path (`acme/web`) or numeric id as a string. */

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { CommandModule } from '../command';
 import { helpPage } from '../help';
+import { summaryOf } from './index';
 import type { CliIO } from '../io';
 import { describeSecret } from '../../gitlab/secrets';
 import { loadSeed, SandboxState, SeedError, startSandbox } from '../../sandbox';
@@ -99,7 +100,7 @@ export function createSandboxCommand(deps: SandboxCommandDeps = {}): CommandModu
     register(program, io, state) {
       program
         .command('sandbox')
-        .description('run a local stand-in for GitLab\'s job-token API (GraphQL + REST) for tests, benchmarks and trying tokenscope out')
+        .description(summaryOf('sandbox'))
         .option('--seed <file>', 'JSON seed with users, groups, projects, allowlists and tokens (default: the built-in demo org)')
         .option('--port <n>', 'port on 127.0.0.1; 0 = any free port', '0')
         .option('--latency-ms <ms>', 'delay added to every API response')
