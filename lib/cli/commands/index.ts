@@ -16,6 +16,11 @@ export interface CommandEntry {
 /* eslint-disable @typescript-eslint/no-require-imports -- lazy by design: see above */
 export const COMMANDS: readonly CommandEntry[] = [
   {
+    name: 'init',
+    summary: 'Scaffold a working ops repo: package.json with pinned cdktf, provider and TypeScript, main.ts, tests, .gitlab-ci.yml.',
+    load: () => (require('./init') as typeof import('./init')).initModule,
+  },
+  {
     name: 'plan-summary',
     summary: 'Summarize job-token scope changes in Terraform plans (terraform show -json) for merge request review.',
     load: () => (require('./plan-summary') as typeof import('./plan-summary')).planSummaryCommand,
