@@ -125,7 +125,7 @@ export class JobTokenScope extends Construct {
     const meta = this.policyMetadata();
     if (meta.policies.length > 0) this.resource.addOverride(`//.${POLICY_METADATA_KEY}`, meta);
 
-    this.node.addValidation({ validate: () => this.validate() });
+    this.node.addValidation({ validate: () => this.problemsAtSynth() });
   }
 
   get limitAccess(): boolean {
@@ -238,7 +238,8 @@ export class JobTokenScope extends Construct {
     return [...new Set(literal), ...viaLookup.map((v) => v.id)];
   }
 
-  private validate(): string[] {
+  // Not named `validate`: constructs 10.3 refuses any construct with a `validate()` method (the pre-10 API).
+  private problemsAtSynth(): string[] {
     const subject = `JobTokenScope for project ${JSON.stringify(this.project)}`;
     const errors: string[] = [];
     if (this.projectProblem) errors.push(`${subject}: ${this.projectProblem}`);
