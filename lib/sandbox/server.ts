@@ -8,6 +8,7 @@ import { createMasker } from '../gitlab/secrets';
 import { lookupToken, presentedToken } from './auth';
 import { faultDecider, RateLimiter, seededRandom } from './faults';
 import { GraphqlEndpoint } from './graphql/endpoint';
+import { RecordedRequest, RequestLog } from './request-log';
 import { routeRest } from './rest/router';
 import type { RestRequest, RestResponse } from './rest/types';
 import { ScopeService } from './scope';
@@ -36,6 +37,8 @@ export interface SandboxOptions {
   readonly randomSeed?: number;
   /** Clock, for tests. */
   readonly now?: () => Date;
+  /** Record every API request (method, path, query, status) for `requests()`; off by default. */
+  readonly requestLog?: boolean;
 }
 
 export interface SandboxStats {
@@ -53,6 +56,9 @@ export interface Sandbox {
   /** The live state, for tests and tours; changes as requests mutate it. */
   readonly state: SandboxState;
   stats(): SandboxStats;
+  /** The API requests answered so far, oldest first; empty unless started with `requestLog: true`. */
+  requests(): RecordedRequest[];
+  clearRequests(): void;
   stop(): Promise<void>;
 }
 
@@ -200,7 +206,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   // The detail of an unexpected failure helps debugging; the seeded tokens never appear in it.
   const mask = createMasker([...state.tokens.keys()]);
+  const log = options.requestLog ? new RequestLog() : undefined;
   const server = http.createServer((req, res) => {
+    if (log && !(req.url ?? '').startsWith('/-/sandbox/')) {
+      const [p, q = ''] = (req.url ?? '/').split(/\?(.*)/s);
+      const method = (req.method ?? 'GET').toUpperCase();
+      res.on('finish', () => log.add({ method, path: p, query: q, status: res.statusCode }));
+    }
     handle(req, res).catch((err: unknown) => {
       send(res, 500, { message: '500 Internal Server Error', error: mask(String((err as Error)?.message ?? err)) });
     });
@@ -217,6 +229,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port,
     state,
     stats: () => ({ ...stats }),
+    requests: () => log?.entries() ?? [],
+    clearRequests: () => log?.clear(),
     stop: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

@@ -7,6 +7,9 @@ import type { CliIO } from '../io';
 import { describeSecret } from '../../gitlab/secrets';
 import { loadSeed, SandboxState, SeedError, startSandbox } from '../../sandbox';
 import type { Sandbox, SandboxOptions } from '../../sandbox';
+import { startProviderStandIn } from '../../sandbox/provider';
+import type { ProviderStandIn } from '../../sandbox/provider';
+import { describeStandInStopped, describeTerraformEnv } from '../../sandbox/provider/terraform-env';
 import demoSeed from '../../sandbox/demo-seed.json';
 
 interface SandboxFlags {
@@ -16,6 +19,7 @@ interface SandboxFlags {
   faultRate?: string;
   rateLimit?: string;
   randomSeed?: string;
+  terraform?: boolean;
 }
 
 export interface SandboxCommandDeps {
@@ -107,6 +111,7 @@ export function createSandboxCommand(deps: SandboxCommandDeps = {}): CommandModu
         .option('--fault-rate <share>', 'share (0..1) of API requests that fail: half HTTP 500, half connection reset')
         .option('--rate-limit <n>', 'requests per minute per token before HTTP 429 with Retry-After')
         .option('--random-seed <n>', 'seed of the fault sequence, for repeatable runs')
+        .option('--terraform', 'also serve a Terraform provider stand-in for gitlabhq/gitlab and print the exports (TF_REATTACH_PROVIDERS, GITLAB_BASE_URL, ...) that point terraform and cdktf at this sandbox')
         .addHelpText('after', helpPage('sandbox'))
         .action(async (flags: SandboxFlags) => {
           let sandbox: Sandbox;
@@ -121,8 +126,29 @@ export function createSandboxCommand(deps: SandboxCommandDeps = {}): CommandModu
             state.exitCode = 1;
             return;
           }
-          io.stdout.write(describeSandbox(sandbox, label));
+          let standIn: ProviderStandIn | undefined;
+          if (flags.terraform) {
+            // The stand-in reads GITLAB_TOKEN from this process's environment, as a reattached provider does from its own.
+            const env = io.env;
+            try {
+              standIn = await startProviderStandIn({ env: { ...env, GITLAB_BASE_URL: sandbox.url } });
+            } catch (err) {
+              await sandbox.stop();
+              io.stderr.write(`tokenscope sandbox: cannot start the Terraform provider stand-in: ${(err as Error).message}\n`);
+              state.exitCode = 1;
+              return;
+            }
+            io.stdout.write(describeSandbox(sandbox, label));
+            io.stdout.write(describeTerraformEnv({ sandboxUrl: sandbox.url, state: sandbox.state, standIn, standInToken: env.GITLAB_TOKEN || undefined }));
+          } else {
+            io.stdout.write(describeSandbox(sandbox, label));
+          }
           await (deps.waitForStop ?? waitForSignal)(sandbox);
+          if (standIn) {
+            const ps = standIn.stats();
+            await standIn.stop();
+            io.stdout.write(describeStandInStopped(ps));
+          }
           const st = sandbox.stats();
           await sandbox.stop();
           io.stdout.write(`tokenscope sandbox stopped: ${st.httpRequests} HTTP requests (${st.graphqlQueries} GraphQL queries, ${st.restCalls} REST calls, ${st.mutations} mutations)\n`);
