@@ -34,9 +34,9 @@ describe('allowlist mutations', () => {
     const self = await gql(sb, ADD_PROJECT, { p: 'acme/web', t: 'acme/web' });
     expect(self.body.data.ciJobTokenScopeAddProject).toEqual({ errors: ["Validation failed: Target project can't be the same as the source project"], ciJobTokenScope: null });
     const dup = await gql(sb, ADD_PROJECT, { p: 'acme/web', t: 'acme/api' });
-    expect(dup.body.data.ciJobTokenScopeAddProject.errors).toEqual(['Target project is already in the job token scope']);
+    expect(dup.body.data.ciJobTokenScopeAddProject.errors).toEqual(['This project is already in the job token allowlist.']);
     const dupGroup = await gql(sb, ADD, { p: 'acme/web', t: 'acme/tools' });
-    expect(dupGroup.body.data.ciJobTokenScopeAddGroupOrProject).toMatchObject({ errors: ['Target group is already in the job token scope'], ciJobTokenScope: null, ciJobTokenScopeAllowlistEntry: null });
+    expect(dupGroup.body.data.ciJobTokenScopeAddGroupOrProject).toMatchObject({ errors: ['This group is already in the job token allowlist.'], ciJobTokenScope: null, ciJobTokenScopeAllowlistEntry: null });
     const none = await gql(sb, ADD, { p: 'acme/web', t: 'acme/nothing' });
     expect(none.body.data.ciJobTokenScopeAddGroupOrProject.errors).toEqual(['The group or project does not exist.']);
     const hidden = await gql(sb, ADD_PROJECT, { p: 'acme/web', t: 'other/secret' });

@@ -45,7 +45,7 @@ describe('job_token_scope endpoints', () => {
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/allowlist', { body: { target_project_id: 15 } }))
       .toMatchObject({ status: 201, body: { source_project_id: 12, target_project_id: 15 } });
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/allowlist', { body: { target_project_id: 15 } }))
-      .toMatchObject({ status: 400, body: { message: '400 Bad request - Target project is already in the job token scope' } });
+      .toMatchObject({ status: 400, body: { message: '400 Bad request - This project is already in the job token allowlist.' } });
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/allowlist', { body: { target_project_id: 12 } }))
       .toMatchObject({ status: 400, body: { message: "400 Bad request - Validation failed: Target project can't be the same as the source project" } });
     // Grape's not_found!("target_project_id not found") wraps its argument in "404 ... Not Found".
@@ -94,7 +94,7 @@ describe('job_token_scope endpoints', () => {
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/groups_allowlist', { body: { target_group_id: g00 } }))
       .toMatchObject({ status: 201, body: { source_project_id: 12, target_group_id: g00 } });
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/groups_allowlist', { body: { target_group_id: g00 } }))
-      .toMatchObject({ status: 400, body: { message: '400 Bad request - Target group is already in the job token scope' } });
+      .toMatchObject({ status: 400, body: { message: '400 Bad request - This group is already in the job token allowlist.' } });
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/groups_allowlist', { body: { target_group_id: 99999 } }))
       .toEqual(expect.objectContaining({ status: 404, body: { message: '404 target_group_id not found Not Found' } }));
     expect((await rest(sb, 'DELETE', `/projects/12/job_token_scope/groups_allowlist/${g00}`)).status).toBe(204);
@@ -189,7 +189,7 @@ describe('job-token access to another project (GET /projects/:id/releases)', () 
 
   it('refuses an origin not in the allowlist with GitLab\'s 403 text', async () => {
     expect(await releases('acme%2Fapi', TOK.jobDevOnWeb))
-      .toMatchObject({ status: 403, body: { message: '403 Forbidden - Authentication by CI/CD job token not allowed from acme/web to acme/api.' } });
+      .toMatchObject({ status: 403, body: { message: '403 Forbidden - Authentication by CI/CD job token not allowed from web to api.' } });
     expect(sb.state.projectByPath('acme/api')!.authLog.size).toBe(0);
   });
 
@@ -202,7 +202,7 @@ describe('job-token access to another project (GET /projects/:id/releases)', () 
 
   it('checks fine-grained permissions when the entry has defaultPermissions false', async () => {
     expect(await releases('16', TOK.job)).toMatchObject({ status: 403, body: {
-      message: '403 Forbidden - Insufficient permissions to access this resource in project acme/fine. The following token permission is required: read_releases.' } });
+      message: '403 Forbidden - Insufficient permissions to access this resource in project fine. The following token permission is required: read_releases.' } });
     sb.state.projectByPath('acme/fine')!.projectLinks.get(13)!.jobTokenPolicies.push('READ_RELEASES');
     expect((await releases('16', TOK.job)).status).toBe(200);
   });
@@ -217,7 +217,7 @@ describe('job-token access to another project (GET /projects/:id/releases)', () 
 
   it('applies the instance enforcement to projects that turned their allowlist off', async () => {
     sb.state.instance.enforceAllowlist = true;
-    expect(await releases('15', TOK.jobOutsider)).toMatchObject({ status: 403, body: { message: '403 Forbidden - Authentication by CI/CD job token not allowed from other/secret to acme/open.' } });
+    expect(await releases('15', TOK.jobOutsider)).toMatchObject({ status: 403, body: { message: '403 Forbidden - Authentication by CI/CD job token not allowed from secret to open.' } });
   });
 });
 

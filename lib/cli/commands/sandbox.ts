@@ -15,6 +15,7 @@ interface SandboxFlags {
   faultRate?: string;
   rateLimit?: string;
   randomSeed?: string;
+  maxComplexity?: string;
 }
 
 export interface SandboxCommandDeps {
@@ -50,6 +51,7 @@ function parseFlags(flags: SandboxFlags): Omit<SandboxOptions, 'seed'> {
     faultRate: numberFlag('--fault-rate', flags.faultRate, (n) => n >= 0 && n <= 1, 'a share between 0 and 1'),
     rateLimit: numberFlag('--rate-limit', flags.rateLimit, (n) => Number.isInteger(n) && n > 0, 'a whole number of requests per minute > 0'),
     randomSeed: numberFlag('--random-seed', flags.randomSeed, (n) => Number.isInteger(n), 'an integer'),
+    maxComplexity: numberFlag('--max-complexity', flags.maxComplexity, (n) => Number.isInteger(n) && n > 0, 'a whole number > 0'),
   };
 }
 
@@ -106,12 +108,14 @@ export function createSandboxCommand(deps: SandboxCommandDeps = {}): CommandModu
         .option('--fault-rate <share>', 'share (0..1) of API requests that fail: half HTTP 500, half connection reset')
         .option('--rate-limit <n>', 'requests per minute per token before HTTP 429 with Retry-After')
         .option('--random-seed <n>', 'seed of the fault sequence, for repeatable runs')
+        .option('--max-complexity <n>', 'GraphQL complexity limit below GitLab\'s (stricter than GitLab), to exercise clients\' split-and-retry')
         .addHelpText('after', helpPage('sandbox'))
         .action(async (flags: SandboxFlags) => {
           let sandbox: Sandbox;
           let label: string;
+          let options: Omit<SandboxOptions, 'seed'>;
           try {
-            const options = parseFlags(flags);
+            options = parseFlags(flags);
             const seed = readSeed(io, flags.seed);
             label = seed.label;
             sandbox = await startSandbox({ ...options, seed: seed.state });
@@ -121,6 +125,9 @@ export function createSandboxCommand(deps: SandboxCommandDeps = {}): CommandModu
             return;
           }
           io.stdout.write(describeSandbox(sandbox, label));
+          if (options.maxComplexity !== undefined) {
+            io.stdout.write(`GraphQL complexity limit: ${options.maxComplexity} (stricter than GitLab's 200/250/300)\n`);
+          }
           await (deps.waitForStop ?? waitForSignal)(sandbox);
           const st = sandbox.stats();
           await sandbox.stop();
