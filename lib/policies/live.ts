@@ -45,6 +45,8 @@ export interface ReadPoliciesStats {
 interface Draft {
   readonly fullPath: string;
   readonly entries: LivePolicyEntry[];
+  /** Entries whose `jobTokenPolicies` came back null: what GitLab answers with the feature flag off. */
+  flagOffEntries: number;
   open: number;
   failed?: LivePolicyResult;
 }
@@ -74,7 +76,8 @@ export async function readLivePolicies(
   };
 
   const finish = (d: Draft) => {
-    results.set(d.fullPath.toLowerCase(), d.failed ?? { project: d.fullPath, entries: d.entries });
+    const enabled = d.entries.length === 0 ? {} : { policiesEnabled: d.flagOffEntries < d.entries.length };
+    results.set(d.fullPath.toLowerCase(), d.failed ?? { project: d.fullPath, entries: d.entries, ...enabled });
   };
 
   const scopeUnit = (batch: string[], after: string | null = null): QueryUnit => {
@@ -103,7 +106,7 @@ export async function readLivePolicies(
       const n = node as { fullPath?: unknown; ciJobTokenScopeAllowlist?: Record<string, unknown> | null } | null;
       if (!n || typeof n.fullPath !== 'string' || !left.has(n.fullPath.toLowerCase())) return;
       left.delete(n.fullPath.toLowerCase());
-      const d: Draft = { fullPath: n.fullPath, entries: [], open: 0 };
+      const d: Draft = { fullPath: n.fullPath, entries: [], flagOffEntries: 0, open: 0 };
       const allowlist = n.ciJobTokenScopeAllowlist;
       if (!allowlist) {
         d.failed = failure(n.fullPath, errorsAt(r.errors, ['projects', 'nodes', index]));
@@ -113,6 +116,7 @@ export async function readLivePolicies(
       for (const list of ['projectsAllowlist', 'groupsAllowlist'] as const) {
         const page = entryPage(allowlist[list], list);
         d.entries.push(...page.items);
+        d.flagOffEntries += page.flagOff;
         if (page.next) {
           d.open++;
           followUps.push(pageUnit(d, list, page.next, Math.min(limits.maxPageSize, Math.max(1, (page.count ?? limits.maxPageSize) - page.items.length))));
@@ -149,6 +153,7 @@ export async function readLivePolicies(
         }
         const page = entryPage(allowlist[list], list);
         d.entries.push(...page.items);
+        d.flagOffEntries += page.flagOff;
         if (page.next) {
           return [pageUnit(d, list, page.next, Math.min(limits.maxPageSize, Math.max(1, (page.count ?? limits.maxPageSize) - page.items.length)))];
         }
@@ -180,6 +185,8 @@ function failure(fullPath: string, errors: readonly GraphQLError[]): LivePolicyR
 
 interface EntryPage {
   items: LivePolicyEntry[];
+  /** Items with `jobTokenPolicies: null` (the feature flag is off). */
+  flagOff: number;
   count: number | undefined;
   next: string | undefined;
 }
@@ -189,9 +196,12 @@ export function entryPage(conn: unknown, list: ListName): EntryPage {
   const c = conn as { count?: unknown; nodes?: unknown[]; pageInfo?: { hasNextPage?: boolean; endCursor?: string | null } } | null | undefined;
   const kind: EntryKind = list === 'projectsAllowlist' ? 'project' : 'group';
   const items: LivePolicyEntry[] = [];
+  let flagOff = 0;
   for (const raw of c?.nodes ?? []) {
     const n = raw as { target?: { fullPath?: unknown } | null; defaultPermissions?: unknown; jobTokenPolicies?: unknown; autopopulated?: unknown } | null;
     if (!n || typeof n.target?.fullPath !== 'string') continue;
+    // allowlist_entry_type.rb: with add_policies_to_ci_job_token off, jobTokenPolicies is null (on, it is a list, [] included).
+    if (n.jobTokenPolicies === null) flagOff++;
     const policies = Array.isArray(n.jobTokenPolicies) ? n.jobTokenPolicies.filter((p): p is string => typeof p === 'string') : [];
     items.push({
       kind,
@@ -204,6 +214,7 @@ export function entryPage(conn: unknown, list: ListName): EntryPage {
   const more = !!c?.pageInfo?.hasNextPage && typeof c.pageInfo.endCursor === 'string';
   return {
     items,
+    flagOff,
     count: typeof c?.count === 'number' ? c.count : undefined,
     next: more ? (c?.pageInfo?.endCursor as string) : undefined,
   };
