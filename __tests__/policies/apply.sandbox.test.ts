@@ -190,7 +190,7 @@ describe('fine-grained permissions switched off (feature flag add_policies_to_ci
   });
 
   test("GitLab's own answers with the flag off: default permissions, null policies, and the mutation refused", async () => {
-    const gql = async (query: string, variables?: unknown) => (await fetch(`${sandbox.url}/api/graphql`, {
+    const gql = async (query: string, variables?: unknown): Promise<any> => (await fetch(`${sandbox.url}/api/graphql`, {
       method: 'POST', headers: { authorization: `Bearer ${API}`, 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }),
     })).json();
     const read = await gql('{ project(fullPath: "acme/web") { ciJobTokenScopeAllowlist { projectsAllowlist { nodes { defaultPermissions jobTokenPolicies target { ... on CiJobTokenAccessibleProject { fullPath } } } } } } }');
