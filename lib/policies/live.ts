@@ -10,6 +10,7 @@ const ENTRY_PAGE = 'count nodes { target { ... on CiJobTokenAccessibleProject { 
 
 /** Up to 50 projects by full path, each with the first page of both allowlists and each entry's permissions. */
 export const POLICIES_QUERY = `query TokenscopePolicies($paths: [String!]!, $n: Int!, $after: String, $pf: Int!, $gf: Int!) {
+  queryComplexity { score limit }
   projects(fullPaths: $paths, first: $n, after: $after) {
     nodes {
       fullPath
