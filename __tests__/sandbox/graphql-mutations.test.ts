@@ -114,6 +114,42 @@ describe('allowlist mutations', () => {
   });
 });
 
+describe('GitLab 18.x details of the scope mutations', () => {
+  it('autopopulate clears the earlier autopopulated entries first, then adds, and turns the allowlist on', async () => {
+    const seed = testSeed();
+    const web = seed.projects!.find((p) => p.path === 'acme/web')!;
+    // acme/api was autopopulated earlier but is no longer in the log; acme/open and acme/tools/cli now are; the toggle is off.
+    web.limitAccess = false;
+    web.authLog = [
+      { origin: 'acme/tools/cli', lastAuthorizedAt: '2026-11-21T10:00:00Z' },
+      { origin: 'acme/open', lastAuthorizedAt: '2026-11-21T11:00:00Z' },
+    ];
+    const s = await startSandbox({ seed, now: TEST_NOW });
+    try {
+      const auto = await gql(s, 'mutation { ciJobTokenScopeAutopopulateAllowlist(input: { projectPath: "acme/web" }) { status errors } }');
+      expect(auto.body.data.ciJobTokenScopeAutopopulateAllowlist).toEqual({ status: 'complete', errors: [] });
+      const r = await gql(s, `{ project(fullPath: "acme/web") { ciCdSettings { inboundJobTokenScopeEnabled }
+        ciJobTokenScope { inboundAllowlistAutopopulatedIds inboundAllowlist { nodes { fullPath } } } } }`);
+      // The stale autopopulated acme/api is gone, acme/open is added; acme/tools/cli is covered by the hand-added group acme/tools.
+      expect(r.body.data.project).toEqual({
+        ciCdSettings: { inboundJobTokenScopeEnabled: true },
+        ciJobTokenScope: { inboundAllowlistAutopopulatedIds: ['gid://gitlab/Project/15'], inboundAllowlist: { nodes: [{ fullPath: 'acme/web' }, { fullPath: 'acme/open' }] } },
+      });
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('ciJobTokenScopeRemoveProject answers the removed entry (ciJobTokenScopeAllowlistEntry)', async () => {
+    const m = `mutation { ciJobTokenScopeRemoveProject(input: { projectPath: "acme/web", targetProjectPath: "acme/api" }) {
+      errors ciJobTokenScopeAllowlistEntry { direction autopopulated target { ... on CiJobTokenAccessibleProject { fullPath } } } } }`;
+    expect((await gql(sb, m)).body.data.ciJobTokenScopeRemoveProject).toEqual({
+      errors: [], ciJobTokenScopeAllowlistEntry: { direction: 'inbound', autopopulated: true, target: { fullPath: 'acme/api' } },
+    });
+    expect((await gql(sb, m)).body.data.ciJobTokenScopeRemoveProject).toEqual({ errors: ['Target project is not in the job token scope'], ciJobTokenScopeAllowlistEntry: null });
+  });
+});
+
 describe('projectCiCdSettingsUpdate: raw GraphQL value vs effective REST value', () => {
   const SET = (v: boolean) => `mutation { projectCiCdSettingsUpdate(input: { fullPath: "acme/web", inboundJobTokenScopeEnabled: ${v} }) { errors ciCdSettings { inboundJobTokenScopeEnabled } } }`;
 

@@ -1,6 +1,6 @@
 import { startSandbox } from '../../lib/sandbox';
 import type { Sandbox } from '../../lib/sandbox';
-import { gql, gqlRaw, NOT_AVAILABLE, startTestSandbox, TOK } from './helpers';
+import { gql, gqlRaw, NOT_AVAILABLE, startTestSandbox, TEST_NOW, testSeed, TOK } from './helpers';
 
 let sb: Sandbox;
 beforeEach(async () => { sb = await startTestSandbox(); });
@@ -137,6 +137,41 @@ describe('GraphQL reads', () => {
     expect(second.body.data.group.projects.nodes).toHaveLength(31 - 20);
     const direct = await gql(sb, '{ group(fullPath: "acme") { projects { nodes { fullPath } } } }');
     expect(direct.body.data.group.projects.nodes.map((n: { fullPath: string }) => n.fullPath)).toEqual(['acme/web', 'acme/api', 'acme/open', 'acme/fine', 'acme/big']);
+  });
+
+  it('pages ciJobTokenScopeAllowlist lists up to 200 entries, the other connections up to 100', async () => {
+    const seed = testSeed();
+    const targets = Array.from({ length: 200 }, (_, i) => `acme/many200/t${String(i).padStart(3, '0')}`);
+    seed.projects!.push(...targets.map((path) => ({ path, visibility: 'public' as const })), { path: 'acme/wide', allowlist: { projects: targets } });
+    const wide = await startSandbox({ seed, now: TEST_NOW });
+    try {
+      const q = (n: number) => `{ project(fullPath: "acme/wide") {
+        ciJobTokenScopeAllowlist { projectsAllowlist(first: ${n}) { count nodes { autopopulated } pageInfo { hasNextPage } } }
+        ciJobTokenScope { inboundAllowlist(first: ${n}) { nodes { fullPath } pageInfo { hasNextPage } } } } }`;
+      const r = (await gql(wide, q(500))).body.data.project;
+      expect(r.ciJobTokenScopeAllowlist.projectsAllowlist.nodes).toHaveLength(200);
+      expect(r.ciJobTokenScopeAllowlist.projectsAllowlist.pageInfo.hasNextPage).toBe(false);
+      expect(r.ciJobTokenScope.inboundAllowlist.nodes).toHaveLength(100);
+      expect(r.ciJobTokenScope.inboundAllowlist.pageInfo.hasNextPage).toBe(true);
+    } finally {
+      await wide.stop();
+    }
+  });
+
+  it('counts with count(limit:) as CountableConnectionType does: at most limit + 1, limit > 0', async () => {
+    const q = (limit: number) => `{ project(fullPath: "acme/big") { ciJobTokenScopeAllowlist { projectsAllowlist { count(limit: ${limit}) } all: groupsAllowlist { count } } } }`;
+    expect((await gql(sb, q(10))).body.data.project.ciJobTokenScopeAllowlist).toEqual({ projectsAllowlist: { count: 11 }, all: { count: 22 } });
+    expect((await gql(sb, q(100))).body.data.project.ciJobTokenScopeAllowlist.projectsAllowlist).toEqual({ count: 25 });
+    const zero = await gql(sb, q(0));
+    expect(zero.body.errors[0]).toMatchObject({ message: 'limit must be greater than 0', path: ['project', 'ciJobTokenScopeAllowlist', 'projectsAllowlist', 'count'] });
+  });
+
+  it('marks outboundAllowlist and the entry direction deprecated (outbound scope removed in 18.0)', async () => {
+    const r = await gql(sb, `{ scope: __type(name: "CiJobTokenScopeType") { fields(includeDeprecated: true) { name isDeprecated } }
+      entry: __type(name: "CiJobTokenScopeAllowlistEntry") { fields(includeDeprecated: true) { name isDeprecated } } }`);
+    const deprecated = (t: { fields: Array<{ name: string; isDeprecated: boolean }> }) => t.fields.filter((f) => f.isDeprecated).map((f) => f.name).sort();
+    expect(deprecated(r.body.data.scope)).toEqual(['outboundAllowlist', 'projects']);
+    expect(deprecated(r.body.data.entry)).toEqual(['direction']);
   });
 
   it('reports queryComplexity with the limit for the caller', async () => {

@@ -1,5 +1,7 @@
+import { startSandbox } from '../../lib/sandbox';
 import type { Sandbox } from '../../lib/sandbox';
-import { rest, startTestSandbox, TOK } from './helpers';
+import { insufficientPolicyMessage } from '../../lib/sandbox/job-token-access';
+import { rest, startTestSandbox, TEST_NOW, testSeed, TOK } from './helpers';
 
 let sb: Sandbox;
 beforeEach(async () => { sb = await startTestSandbox(); });
@@ -205,6 +207,44 @@ describe('job-token access to another project (GET /projects/:id/releases)', () 
       message: '403 Forbidden - Insufficient permissions to access this resource in project fine. The following token permission is required: read_releases.' } });
     sb.state.projectByPath('acme/fine')!.projectLinks.get(13)!.jobTokenPolicies.push('READ_RELEASES');
     expect((await releases('16', TOK.job)).status).toBe(200);
+  });
+
+  it('lets only the nearest entry decide: the project entry over any group, the nearest group over its parents', async () => {
+    const fine = sb.state.projectByPath('acme/fine')!;
+    const acme = sb.state.groupByPath('acme')!;
+    const tools = sb.state.groupByPath('acme/tools')!;
+    // acme/api's own entry grants READ_JOBS only; a group entry with the defaults does not widen it.
+    fine.groupLinks.set(acme.id, sb.state.newLink('group', acme.id));
+    expect(await releases('16', TOK.job)).toMatchObject({ status: 403, body: {
+      message: '403 Forbidden - Insufficient permissions to access this resource in project fine. The following token permission is required: read_releases.' } });
+    // acme/tools/cli: acme/tools (nearer, READ_JOBS) decides over acme (farther, defaults).
+    fine.groupLinks.set(tools.id, sb.state.newLink('group', tools.id, { defaultPermissions: false, jobTokenPolicies: ['READ_JOBS'] }));
+    expect((await releases('16', TOK.jobTools)).status).toBe(403);
+    fine.groupLinks.set(tools.id, sb.state.newLink('group', tools.id));
+    fine.groupLinks.set(acme.id, sb.state.newLink('group', acme.id, { defaultPermissions: false, jobTokenPolicies: ['READ_JOBS'] }));
+    expect((await releases('16', TOK.jobTools)).status).toBe(200);
+  });
+
+  it('words the fine-grained refusal as GitLab does for one, two, three and no permissions', () => {
+    const fine = sb.state.projectByPath('acme/fine')!;
+    expect(insufficientPolicyMessage(fine, ['read_releases'])).toBe(
+      '403 Forbidden - Insufficient permissions to access this resource in project fine. The following token permission is required: read_releases.');
+    expect(insufficientPolicyMessage(fine, ['read_jobs', 'read_releases'])).toBe(
+      '403 Forbidden - Insufficient permissions to access this resource in project fine. The following token permissions are required: read_jobs and read_releases.');
+    expect(insufficientPolicyMessage(fine, ['a', 'b', 'c'])).toMatch(/The following token permissions are required: a, b, and c\.$/);
+    expect(insufficientPolicyMessage(fine, [])).toBe('403 Forbidden - This action is unauthorized for CI/CD job tokens.');
+  });
+
+  it('skips the fine-grained check while add_policies_to_ci_job_token is off', async () => {
+    const seed = testSeed();
+    seed.instance = { ...seed.instance, featureFlags: { add_policies_to_ci_job_token: false } };
+    const off = await startSandbox({ seed, now: TEST_NOW });
+    try {
+      const r = await fetch(`${off.url}/api/v4/projects/16/releases`, { headers: { 'JOB-TOKEN': TOK.job } });
+      expect(r.status).toBe(200);
+    } finally {
+      await off.stop();
+    }
   });
 
   it('needs the job user to have access to the target, and a running job', async () => {
