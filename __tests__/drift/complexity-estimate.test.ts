@@ -1,6 +1,8 @@
 import { parse } from 'graphql';
 import { GitLabHttp } from '../../lib/gitlab/http';
 import { estimateComplexity } from '../../lib/live/complexity';
+import { QueryUnit, runUnits } from '../../lib/live/engine';
+import { GITLAB_LIMITS } from '../../lib/live/types';
 import { readLiveScopes, ReadStats } from '../../lib/live/reader';
 import { groupIdsQuery, groupPathsQuery, pageQuery, projectIdsQuery, projectPathsQuery, scopesQuery } from '../../lib/live/scope-query';
 import { isLiveError } from '../../lib/live/types';
@@ -74,5 +76,30 @@ describe('split and retry against a sandbox stricter than GitLab (--max-complexi
     // After the first refusal named the limit, no request went over it.
     const firstOk = sent.findIndex((req) => req.reduce((a, b) => a + b, 0) <= 40);
     for (const req of sent.slice(firstOk)) expect(req.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(40);
+  });
+});
+
+describe('the engine believes GitLab\'s queryComplexity over its own estimate', () => {
+  it('a higher score scales the estimates up and a lower limit becomes the budget, before anything is refused', async () => {
+    const sizes: number[] = [];
+    const fetchImpl: typeof fetch = async (_input, init) => {
+      const body = JSON.parse(String(init?.body));
+      const ops = Array.isArray(body) ? body : [body];
+      sizes.push(ops.length);
+      const results = ops.map(() => ({ data: { queryComplexity: { score: 30, limit: 50 } } }));
+      return new Response(JSON.stringify(Array.isArray(body) ? results : results[0]), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const http = new GitLabHttp({ baseUrl: 'http://gitlab.test', token: 'glpat-x', fetchImpl });
+    let handled = 0;
+    const unit = (): QueryUnit => ({
+      query: '{ queryComplexity { score limit } }', variables: {}, cost: 20,
+      handle: () => { handled++; }, split: () => undefined, fail: () => { throw new Error('no failure expected'); },
+    });
+    const stats = await runUnits(http, Array.from({ length: 20 }, unit), { concurrency: 1, limits: GITLAB_LIMITS });
+    expect(handled).toBe(20);
+    expect(stats.splits).toBe(0);
+    // First request: 12 units of 20 under 250. Then each unit counts 30 (GitLab's score) against GitLab's 50: one per request.
+    expect(sizes[0]).toBe(12);
+    expect(sizes.slice(1)).toEqual(Array(8).fill(1));
   });
 });

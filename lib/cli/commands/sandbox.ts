@@ -78,7 +78,8 @@ export function describeSandbox(sandbox: Sandbox, seedLabel: string): string {
   const lines = [
     `tokenscope sandbox listening on ${sandbox.url}`,
     `seed: ${seedLabel}: ${s.users.size} users, ${s.groups.size} groups, ${s.projects.size} projects; instance ${s.instance.version}` +
-      `${s.instance.enforceAllowlist ? ', allowlist enforced for all projects' : ''}`,
+      `${s.instance.enforceAllowlist ? ', allowlist enforced for all projects' : ''}` +
+      `${s.policiesEnabled() ? '' : ', feature flag add_policies_to_ci_job_token off'}`,
     'tokens (masked; the values are in the seed):',
   ];
   for (const t of s.tokens.values()) {
