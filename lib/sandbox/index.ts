@@ -10,5 +10,8 @@ export type {
   SeedFile, SeedUser, SeedGroup, SeedProject, SeedToken, SeedAllowlistEntry, SeedAuthLogEntry, SeedMergeRequest,
   SeedInstance, RoleName, TokenType, Visibility, JobStatus,
 } from './seed';
-export { computeComplexity, computeDepth, COMPLEXITY_LIMITS, MAX_DEPTH, MAX_PAGE_SIZE } from './graphql/complexity';
+export {
+  computeComplexity, COMPLEXITY_LIMITS, MAX_DEPTH, ANONYMOUS_MAX_DEPTH, MAX_PAGE_SIZE, RESOLVER_CONNECTIONS,
+} from './graphql/complexity';
+export { computeDepth, recurringFields } from './graphql/depth';
 export { sandboxSchema, SCHEMA_SDL } from './graphql/schema';
