@@ -1,0 +1,135 @@
+import type { GitLabHttp } from '../gitlab/http';
+import { instanceEnforces } from './enforcement';
+import { FatalReadError } from '../live/engine';
+import { readGroupProjects } from '../live/group-projects';
+import { readLiveScopes } from '../live/reader';
+import { GITLAB_LIMITS, isLiveError, LiveScope, QueryLimits } from '../live/types';
+import { readLivePolicies } from '../policies/live';
+import { isLivePolicyError } from '../policies/types';
+import { localMembers, mergeGroups } from './group-sources';
+import { AllowEntry, GroupMembers, ReachInput, ReachInputError, ReachNode, TargetScope } from './types';
+
+export interface LiveReachOptions {
+  readonly http: GitLabHttp;
+  /** The projects of this group (and its subgroups with `includeSubgroups`)... */
+  readonly group?: string;
+  readonly includeSubgroups?: boolean;
+  /** ...or these projects (e.g. those of the synthesized stacks). */
+  readonly projects?: readonly string[];
+  /** Parallel HTTP requests. @default 4 */
+  readonly concurrency?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly limits?: Partial<QueryLimits>;
+}
+
+/**
+ * Reads the reach graph's facts from GitLab, read-only and batched through the
+ * shared live reader: the chosen projects (one paginated `Group.projects`
+ * listing), their toggles, visibility and allowlists (`projects(fullPaths:)`,
+ * 50 a query), the entries' fine-grained permissions (the policies reader, only
+ * for projects with entries, first pages sized from the counts just read), one
+ * REST probe for whether the instance enforces the allowlist (it is an instance
+ * setting: one answer holds for every project), and the projects of every group
+ * entry not already covered by the listing (aliased `group(fullPath:)`, 20 a
+ * query). Throws `FatalReadError` when GitLab refuses the token and
+ * `ReachInputError` for a group that cannot be listed.
+ */
+export async function readLiveReach(opts: LiveReachOptions): Promise<ReachInput> {
+  const { http } = opts;
+  const limits: QueryLimits = { ...GITLAB_LIMITS, ...(opts.limits ?? {}) };
+  const concurrency = Math.max(1, opts.concurrency ?? 4);
+  const warnings: string[] = [];
+  const paths = await chosenProjects(opts, limits, concurrency);
+
+  const live = await readLiveScopes(http, paths, { visibility: true, concurrency, limits, onProgress: opts.onProgress });
+  const readable = [...live.values()].filter((r): r is LiveScope => !isLiveError(r) && r.inboundJobTokenScopeEnabled !== null);
+
+  const enforced = await instanceEnforces(http, readable.filter((s) => s.inboundJobTokenScopeEnabled === false));
+  // An open project's entries do not apply; an enforced one's do.
+  const closed = readable.filter((s) => s.inboundJobTokenScopeEnabled === true || enforced.value === true);
+  const policies = await readPermissions(http, closed, { concurrency, limits }, warnings);
+
+  const nodes: ReachNode[] = [];
+  const scopes: TargetScope[] = [];
+  for (const [requested, r] of live) {
+    if (isLiveError(r) || r.inboundJobTokenScopeEnabled === null) {
+      const error = isLiveError(r) ? r.message : `GitLab did not return the allowlist toggle of ${r.fullPath}`;
+      nodes.push({ project: isLiveError(r) ? requested : r.fullPath, visibility: null, limitAccess: null, enforcedByInstance: null, open: null, scanned: true, error });
+      continue;
+    }
+    const raw = r.inboundJobTokenScopeEnabled;
+    if (!raw && enforced.value === undefined) {
+      nodes.push({ project: r.fullPath, visibility: r.visibility ?? null, limitAccess: false, enforcedByInstance: null, open: null, scanned: true, error: enforced.error });
+      continue;
+    }
+    const enforcedHere = !raw && enforced.value === true;
+    const open = !raw && !enforcedHere;
+    nodes.push({ project: r.fullPath, visibility: r.visibility ?? null, limitAccess: raw, enforcedByInstance: enforcedHere, open, scanned: true });
+    if (open) continue;
+    const perms = policies.get(r.fullPath.toLowerCase());
+    const entry = (kind: 'project' | 'group', path: string): AllowEntry => {
+      const p = perms?.get(`${kind}:${path.toLowerCase()}`);
+      return { kind, path, ...(p ? { policies: p } : {}) };
+    };
+    scopes.push({ project: r.fullPath, entries: [...r.projects.map((e) => entry('project', e.fullPath)), ...r.groups.map((e) => entry('group', e.fullPath))] });
+  }
+
+  const groups = await groupMembers(http, scopes, opts, paths, { concurrency, limits }, warnings);
+  return { source: 'live', nodes, scopes, groups, warnings };
+}
+
+async function chosenProjects(opts: LiveReachOptions, limits: QueryLimits, concurrency: number): Promise<string[]> {
+  if (!opts.group) return [...(opts.projects ?? [])];
+  const listed = (await readGroupProjects(opts.http, [opts.group], { includeSubgroups: opts.includeSubgroups ?? false, limits, concurrency }))
+    .get(opts.group.toLowerCase());
+  if (!listed || 'error' in listed) throw new ReachInputError(listed ? listed.message : `${opts.group} was not listed`);
+  return listed.projects.map((p) => p.fullPath);
+}
+
+/**
+ * Entry permissions by project, then by `kind:path`: only entries with
+ * fine-grained permissions (default permissions off) are in it. A GitLab whose
+ * schema has no permissions (before 17.6, or fine-grained fields before 18.3)
+ * leaves every entry on the default permissions, with a warning.
+ */
+async function readPermissions(
+  http: GitLabHttp, scopes: readonly LiveScope[], opts: { concurrency: number; limits: QueryLimits }, warnings: string[],
+): Promise<Map<string, Map<string, readonly string[]>>> {
+  const out = new Map<string, Map<string, readonly string[]>>();
+  const withEntries = scopes.filter((s) => s.projects.length + s.groups.length > 0);
+  if (withEntries.length === 0) return out;
+  const counts = new Map(withEntries.map((s) => [s.fullPath.toLowerCase(), { projects: s.projects.length, groups: s.groups.length }]));
+  let read;
+  try {
+    read = await readLivePolicies(http, withEntries.map((s) => s.fullPath), { ...opts, expectedEntries: (p) => counts.get(p.toLowerCase()) });
+  } catch (e) {
+    if (!(e instanceof FatalReadError) || e.status !== undefined) throw e;
+    warnings.push(`fine-grained permissions not read (${e.message}); every entry is shown with GitLab's default permissions`);
+    return out;
+  }
+  for (const [key, r] of read) {
+    if (isLivePolicyError(r)) {
+      warnings.push(`fine-grained permissions of ${key} not read (${r.message}); its entries are shown with the default permissions`);
+      continue;
+    }
+    const m = new Map<string, readonly string[]>();
+    for (const e of r.entries) if (!e.permissions.defaultPermissions) m.set(`${e.kind}:${e.target.toLowerCase()}`, e.permissions.policies);
+    if (m.size > 0) out.set(key, m);
+  }
+  return out;
+}
+
+/** Members of every group entry: from the listing where it covers the group, else from GitLab. */
+async function groupMembers(
+  http: GitLabHttp, scopes: readonly TargetScope[], opts: LiveReachOptions, listed: readonly string[],
+  read: { concurrency: number; limits: QueryLimits }, warnings: string[],
+): Promise<Map<string, GroupMembers>> {
+  const wanted = new Map<string, string>();
+  for (const s of scopes) for (const e of s.entries) if (e.kind === 'group' && !wanted.has(e.path.toLowerCase())) wanted.set(e.path.toLowerCase(), e.path);
+  const covered = (g: string) => !!opts.group && opts.includeSubgroups === true &&
+    (g === opts.group.toLowerCase() || g.startsWith(`${opts.group.toLowerCase()}/`));
+  const local = [...wanted.values()].filter((g) => covered(g.toLowerCase()));
+  const remote = [...wanted.values()].filter((g) => !covered(g.toLowerCase()));
+  const found = remote.length > 0 ? await readGroupProjects(http, remote, { includeSubgroups: true, ...read }) : new Map();
+  return mergeGroups(localMembers(local, listed, 'scan'), remote, found, warnings);
+}
