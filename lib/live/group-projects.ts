@@ -22,6 +22,8 @@ export interface GroupProjectsOptions {
   readonly limits?: Partial<QueryLimits>;
   /** Page size of `Group.projects`. @default 100 */
   readonly pageSize?: number;
+  /** Called with each page's projects as it arrives, so a caller can start on them before the listing ends. */
+  readonly onPage?: (group: string, projects: readonly GroupProject[]) => void;
 }
 
 const PROJECTS_PAGE = 'nodes { fullPath visibility } pageInfo { hasNextPage endCursor }';
@@ -65,12 +67,13 @@ export async function readGroupProjects(
     const conn = node.projects as { nodes?: unknown[]; pageInfo?: { hasNextPage?: boolean; endCursor?: string | null } } | null | undefined;
     const entry = found.get(key) ?? { fullPath: node.fullPath, projects: [] };
     found.set(key, entry);
+    const page: GroupProject[] = [];
     for (const raw of conn?.nodes ?? []) {
       const p = raw as { fullPath?: unknown; visibility?: unknown } | null;
-      if (p && typeof p.fullPath === 'string') {
-        entry.projects.push({ fullPath: p.fullPath, ...(typeof p.visibility === 'string' ? { visibility: p.visibility } : {}) });
-      }
+      if (p && typeof p.fullPath === 'string') page.push({ fullPath: p.fullPath, ...(typeof p.visibility === 'string' ? { visibility: p.visibility } : {}) });
     }
+    entry.projects.push(...page);
+    opts.onPage?.(requested, page);
     return conn?.pageInfo?.hasNextPage && conn.pageInfo.endCursor ? conn.pageInfo.endCursor : undefined;
   };
 

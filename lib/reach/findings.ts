@@ -1,4 +1,4 @@
-import { edgesFrom, edgesInto, ReachGraph } from './graph';
+import { ReachGraph, targetsFrom } from './graph';
 import { DEFAULT_MAX_GROUP_PROJECTS, ReachFinding } from './types';
 
 export interface FindingOptions {
@@ -56,12 +56,20 @@ export function crossGroupReach(g: ReachGraph): ReachFinding[] {
   const out: ReachFinding[] = [];
   for (const target of [...g.scopes.keys()].sort(cmp)) {
     const top = topLevel(target);
-    const outside = edgesInto(g, target).filter((e) => topLevel(e.from) !== top).map((e) => e.from);
-    if (outside.length === 0) continue;
+    const outside = new Set<string>();
+    for (const e of g.scopes.get(target)?.entries ?? []) {
+      // A group's projects share its top-level group: a group inside reaches nothing outside.
+      if (topLevel(e.path) === top) continue;
+      if (e.kind === 'project') outside.add(lower(e.path));
+      else for (const m of g.members.get(lower(e.path)) ?? []) outside.add(m);
+    }
+    outside.delete(target);
+    if (outside.size === 0) continue;
+    const origins = [...outside].sort(cmp).map((k) => g.nodes.get(k)?.project ?? k);
     const project = g.nodes.get(target)?.project ?? target;
     out.push({
-      kind: 'cross_group_reach', project, origins: outside,
-      detail: `reachable from ${outside.length} project${outside.length === 1 ? '' : 's'} outside its top-level group ${project.split('/')[0]}: ${shown(outside)}`,
+      kind: 'cross_group_reach', project, origins,
+      detail: `reachable from ${origins.length} project${origins.length === 1 ? '' : 's'} outside its top-level group ${project.split('/')[0]}: ${shown(origins)}`,
     });
   }
   return out;
@@ -73,7 +81,7 @@ export function crossGroupReach(g: ReachGraph): ReachFinding[] {
  * graphs do not overflow the stack), each with one ring shown.
  */
 export function cycles(g: ReachGraph): ReachFinding[] {
-  const succ = (k: string): string[] => edgesFrom(g, k).filter((e) => e.via !== 'open').map((e) => lower(e.to));
+  const succ = (k: string): string[] => [...targetsFrom(g, k, false).keys()];
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();

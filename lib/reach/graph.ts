@@ -84,23 +84,45 @@ function edge(g: ReachGraph, from: string, to: string, entry: AllowEntry | undef
  */
 export function edgesInto(g: ReachGraph, targetPath: string): ReachEdge[] {
   const target = lower(targetPath);
+  const chosen = originsInto(g, target);
+  return [...chosen.keys()].sort(cmp).map((k) => edge(g, k, target, chosen.get(k)));
+}
+
+/** The origins `target` accepts (lower-cased keys) with the entry that applies (undefined: the target is open). No edge objects. */
+export function originsInto(g: ReachGraph, target: string): Map<string, AllowEntry | undefined> {
+  const chosen = new Map<string, AllowEntry | undefined>();
   const node = g.nodes.get(target);
-  if (!node || node.error) return [];
-  if (node.open) return g.order.filter((k) => k !== target).map((k) => edge(g, k, target, undefined));
+  if (!node || node.error) return chosen;
+  if (node.open) {
+    for (const k of g.order) if (k !== target) chosen.set(k, undefined);
+    return chosen;
+  }
   const scope = g.scopes.get(target);
-  if (!scope) return [];
-  const chosen = new Map<string, AllowEntry>();
+  if (!scope) return chosen;
   for (const e of scope.entries) if (e.kind === 'project' && lower(e.path) !== target && !chosen.has(lower(e.path))) chosen.set(lower(e.path), e);
   const groupEntries = scope.entries.filter((e) => e.kind === 'group').sort((a, b) => depth(b.path) - depth(a.path) || cmp(lower(a.path), lower(b.path)));
   for (const e of groupEntries) {
     for (const m of g.members.get(lower(e.path)) ?? []) if (m !== target && !chosen.has(m)) chosen.set(m, e);
   }
-  return [...chosen.keys()].sort(cmp).map((k) => edge(g, k, target, chosen.get(k)));
+  return chosen;
+}
+
+/** How many origins `target` accepts, without listing them. */
+export function countInto(g: ReachGraph, target: string): number {
+  const node = g.nodes.get(target);
+  if (node?.open && !node.error) return g.order.length - 1;
+  return originsInto(g, target).size;
 }
 
 /** Every target that accepts `origin`'s job token, one edge each (the same entry rule as `edgesInto`). */
 export function edgesFrom(g: ReachGraph, originPath: string): ReachEdge[] {
   const origin = lower(originPath);
+  const chosen = targetsFrom(g, origin, true);
+  return [...chosen.keys()].sort(cmp).map((k) => edge(g, origin, k, chosen.get(k)));
+}
+
+/** The targets accepting `origin` (lower-cased keys) with the entry that applies; open targets only when asked. No edge objects. */
+export function targetsFrom(g: ReachGraph, origin: string, withOpen: boolean): Map<string, AllowEntry | undefined> {
   const chosen = new Map<string, AllowEntry | undefined>();
   for (const { target, entry } of g.byProjectEntry.get(origin) ?? []) if (target !== origin && !chosen.has(target)) chosen.set(target, entry);
   const parts = origin.split('/');
@@ -110,8 +132,8 @@ export function edgesFrom(g: ReachGraph, originPath: string): ReachEdge[] {
     if (!listed || !g.members.get(group)?.has(origin)) continue;
     for (const { target, entry } of listed) if (target !== origin && !chosen.has(target)) chosen.set(target, entry);
   }
-  for (const t of g.openTargets) if (t !== origin && !chosen.has(t)) chosen.set(t, undefined);
-  return [...chosen.keys()].sort(cmp).map((k) => edge(g, origin, k, chosen.get(k)));
+  if (withOpen) for (const t of g.openTargets) if (t !== origin && !chosen.has(t)) chosen.set(t, undefined);
+  return chosen;
 }
 
 /** All edges, target by target in path order. */

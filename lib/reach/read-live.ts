@@ -3,7 +3,7 @@ import { instanceEnforces } from './enforcement';
 import { FatalReadError } from '../live/engine';
 import { readGroupProjects } from '../live/group-projects';
 import { readLiveScopes } from '../live/reader';
-import { GITLAB_LIMITS, isLiveError, LiveScope, QueryLimits } from '../live/types';
+import { GITLAB_LIMITS, isLiveError, LiveResult, LiveScope, QueryLimits } from '../live/types';
 import { readLivePolicies } from '../policies/live';
 import { isLivePolicyError } from '../policies/types';
 import { localMembers, mergeGroups } from './group-sources';
@@ -39,15 +39,9 @@ export async function readLiveReach(opts: LiveReachOptions): Promise<ReachInput>
   const limits: QueryLimits = { ...GITLAB_LIMITS, ...(opts.limits ?? {}) };
   const concurrency = Math.max(1, opts.concurrency ?? 4);
   const warnings: string[] = [];
-  const paths = await chosenProjects(opts, limits, concurrency);
-
-  const live = await readLiveScopes(http, paths, { visibility: true, concurrency, limits, onProgress: opts.onProgress });
+  const { paths, live, policies } = await readChosen(opts, limits, concurrency, warnings);
   const readable = [...live.values()].filter((r): r is LiveScope => !isLiveError(r) && r.inboundJobTokenScopeEnabled !== null);
-
   const enforced = await instanceEnforces(http, readable.filter((s) => s.inboundJobTokenScopeEnabled === false));
-  // An open project's entries do not apply; an enforced one's do.
-  const closed = readable.filter((s) => s.inboundJobTokenScopeEnabled === true || enforced.value === true);
-  const policies = await readPermissions(http, closed, { concurrency, limits }, warnings);
 
   const nodes: ReachNode[] = [];
   const scopes: TargetScope[] = [];
@@ -78,12 +72,65 @@ export async function readLiveReach(opts: LiveReachOptions): Promise<ReachInput>
   return { source: 'live', nodes, scopes, groups, warnings };
 }
 
-async function chosenProjects(opts: LiveReachOptions, limits: QueryLimits, concurrency: number): Promise<string[]> {
-  if (!opts.group) return [...(opts.projects ?? [])];
-  const listed = (await readGroupProjects(opts.http, [opts.group], { includeSubgroups: opts.includeSubgroups ?? false, limits, concurrency }))
-    .get(opts.group.toLowerCase());
-  if (!listed || 'error' in listed) throw new ReachInputError(listed ? listed.message : `${opts.group} was not listed`);
-  return listed.projects.map((p) => p.fullPath);
+/** Paths per batch while a group is still being listed: five 50-path queries, about one multiplexed request. */
+const BATCH = 250;
+/** First page sizes without a declaration to size them: most allowlists fit, and the query stays far under 250. */
+const EXPECTED = { projects: 20, groups: 10 };
+
+/**
+ * The chosen projects' scopes and entry permissions. A group's listing is
+ * paginated (a cursor chain), so its pages are read as they arrive, in
+ * batches, instead of after the whole listing.
+ */
+async function readChosen(opts: LiveReachOptions, limits: QueryLimits, concurrency: number, warnings: string[]) {
+  const { http } = opts;
+  const total = { done: 0, known: 0 };
+  const readBatch = async (batch: readonly string[]) => {
+    const base = total.done;
+    const live = await readLiveScopes(http, batch, {
+      visibility: true, concurrency, limits, expectedEntries: () => EXPECTED,
+      onProgress: (d) => opts.onProgress?.(base + d, Math.max(total.known, base + batch.length)),
+    });
+    total.done += batch.length;
+    const readable = [...live.values()].filter((r): r is LiveScope => !isLiveError(r) && r.inboundJobTokenScopeEnabled !== null);
+    return { live, policies: await readPermissions(http, readable, { concurrency, limits }, warnings) };
+  };
+  const batches: Array<Promise<Awaited<ReturnType<typeof readBatch>>>> = [];
+  let paths: string[];
+  if (opts.group) {
+    const pending: string[] = [];
+    const start = () => { const b = pending.splice(0, BATCH); const p = readBatch(b); p.catch(() => undefined); batches.push(p); };
+    let listed;
+    try {
+      listed = (await readGroupProjects(http, [opts.group], {
+        includeSubgroups: opts.includeSubgroups ?? false, limits, concurrency,
+        onPage: (_g, page) => { total.known += page.length; pending.push(...page.map((p) => p.fullPath)); while (pending.length >= BATCH) start(); },
+      })).get(opts.group.toLowerCase());
+    } catch (e) {
+      await Promise.allSettled(batches);
+      throw e;
+    }
+    if (!listed || 'error' in listed) {
+      await Promise.allSettled(batches);
+      throw new ReachInputError(listed ? listed.message : `${opts.group} was not listed`);
+    }
+    while (pending.length > 0) start();
+    paths = listed.projects.map((p) => p.fullPath);
+  } else {
+    paths = [...(opts.projects ?? [])];
+    total.known = paths.length;
+    batches.push(readBatch(paths));
+  }
+  const settled = await Promise.allSettled(batches);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const live = new Map<string, LiveResult>();
+  const policies = new Map<string, Map<string, readonly string[]>>();
+  for (const r of settled as Array<PromiseFulfilledResult<Awaited<ReturnType<typeof readBatch>>>>) {
+    r.value.live.forEach((v, k) => { if (!live.has(k)) live.set(k, v); });
+    r.value.policies.forEach((v, k) => policies.set(k, v));
+  }
+  return { paths, live, policies };
 }
 
 /**

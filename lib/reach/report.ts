@@ -1,5 +1,5 @@
 import { findingsOf } from './findings';
-import { buildGraph, edgesInto, nodeOf, originsOf, reachFrom, ReachGraph } from './graph';
+import { buildGraph, countInto, edgesInto, nodeOf, originsOf, reachFrom, ReachGraph } from './graph';
 import { UPPER_BOUND_NOTE } from './pipelines';
 import {
   DEFAULT_MAX_GROUP_PROJECTS, GroupCount, KEPT_OPEN_FEATURES, ReachEdge, ReachFinding, ReachInput, ReachInputError, ReachNode, ReachOrigin,
@@ -55,7 +55,7 @@ export function buildReport(input: ReachInput, query: ReachQuery = {}, requests 
   const graph = buildGraph(input);
   const nodes = graph.order.map((k) => withFeatures(graph.nodes.get(k) as ReachNode));
   let edgeCount = 0;
-  for (const k of graph.order) edgeCount += edgesInto(graph, k).length;
+  for (const k of graph.order) edgeCount += countInto(graph, k);
   const findings = findingsOf(graph, { maxGroupProjects: query.maxGroupProjects ?? DEFAULT_MAX_GROUP_PROJECTS });
   const notes: string[] = [];
   if (nodes.some((n) => n.openFeatures)) notes.push(PUBLIC_NOTE);
