@@ -56,7 +56,7 @@ export async function openReport(context: BrowserContext, file: string, timeoutM
     return route.abort();
   });
   await page.goto(`file://${path.resolve(file)}`);
-  await page.waitForFunction(() => (window as unknown as { __reach?: { ready: boolean } }).__reach?.ready === true, undefined, { timeout: timeoutMs });
-  const r = await page.evaluate(() => (window as unknown as { __reach: { renderMs: number; nodes: number; edges: number } }).__reach);
+  await page.waitForFunction(() => (globalThis as unknown as { __reach?: { ready: boolean } }).__reach?.ready === true, undefined, { timeout: timeoutMs });
+  const r = await page.evaluate(() => (globalThis as unknown as { __reach: { renderMs: number; nodes: number; edges: number } }).__reach);
   return { page, blocked, errors, renderMs: r.renderMs, nodes: r.nodes, edges: r.edges };
 }
