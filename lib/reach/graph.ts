@@ -1,5 +1,5 @@
 import { canCreatePipelines } from './pipelines';
-import type { AllowEntry, GroupCount, GroupMembers, ReachEdge, ReachInput, ReachNode, ReachOrigin, ReachStep, TargetScope } from './types';
+import { AllowEntry, GroupCount, GroupMembers, KEPT_OPEN_FEATURES, ReachEdge, ReachInput, ReachNode, ReachOrigin, ReachStep, TargetScope } from './types';
 
 /** The chosen projects and their origins, indexed for the questions below. Keys are lower-cased paths. */
 export interface ReachGraph {
@@ -26,10 +26,16 @@ function outsider(project: string, visibility: string | null = null): ReachNode 
   return { project, visibility, limitAccess: null, enforcedByInstance: null, open: null, scanned: false };
 }
 
+/** Public and internal projects: the features GitLab keeps reachable whatever the allowlist says. */
+function withFeatures(n: ReachNode): ReachNode {
+  if (n.visibility !== 'public' && n.visibility !== 'internal') return n;
+  return { ...n, openFeatures: [...KEPT_OPEN_FEATURES] };
+}
+
 /** Indexes the reader's facts. Origins outside the chosen projects become nodes (`scanned: false`). */
 export function buildGraph(input: ReachInput): ReachGraph {
   const nodes = new Map<string, ReachNode>();
-  for (const n of input.nodes) if (!nodes.has(lower(n.project))) nodes.set(lower(n.project), n);
+  for (const n of input.nodes) if (!nodes.has(lower(n.project))) nodes.set(lower(n.project), withFeatures(n));
   const scopes = new Map<string, TargetScope>();
   const byProjectEntry = new Map<string, Array<{ target: string; entry: AllowEntry }>>();
   const byGroupEntry = new Map<string, Array<{ target: string; entry: AllowEntry }>>();

@@ -53,7 +53,7 @@ export const OPEN_NOTE = 'an open project also accepts the job tokens of project
 /** Builds the report: graph, findings, and the answer to `--from` / `--to`. Pure. Throws `ReachInputError` for a project not in the graph. */
 export function buildReport(input: ReachInput, query: ReachQuery = {}, requests = 0): { report: ReachReport; graph: ReachGraph } {
   const graph = buildGraph(input);
-  const nodes = graph.order.map((k) => withFeatures(graph.nodes.get(k) as ReachNode));
+  const nodes = graph.order.map((k) => graph.nodes.get(k) as ReachNode);
   let edgeCount = 0;
   for (const k of graph.order) edgeCount += countInto(graph, k);
   const findings = findingsOf(graph, { maxGroupProjects: query.maxGroupProjects ?? DEFAULT_MAX_GROUP_PROJECTS });
@@ -102,9 +102,4 @@ function known(g: ReachGraph, path: string, flag: string): ReachNode {
     throw new ReachInputError(`${flag} ${path}: not in the graph (${g.order.length} projects); choose the projects with --group or --synth-dir`);
   }
   return n;
-}
-
-function withFeatures(n: ReachNode): ReachNode {
-  if (n.visibility !== 'public' && n.visibility !== 'internal') return n;
-  return { ...n, openFeatures: [...KEPT_OPEN_FEATURES] };
 }

@@ -68,6 +68,7 @@
       { selector: 'node.shared', style: { 'background-color': '#e0a800' } },
       { selector: 'node.outside', style: { 'background-color': '#adb5bd', shape: 'diamond' } },
       { selector: 'node.unread', style: { 'border-width': 2, 'border-style': 'dashed', 'border-color': '#000' } },
+      { selector: 'edge[label]', style: large ? {} : { label: 'data(label)', 'font-size': 8, color: '#6c757d', 'text-rotation': 'autorotate' } },
       { selector: 'edge', style: { width: 1, 'line-color': '#adb5bd', 'target-arrow-color': '#adb5bd', 'target-arrow-shape': 'triangle',
         'curve-style': large ? 'haystack' : 'straight', 'arrow-scale': 0.7 } },
       { selector: 'edge.group', style: { 'line-style': 'dashed', 'line-color': '#6ea8fe' } },
@@ -79,13 +80,15 @@
     ],
     layout: large
       ? { name: 'concentric', concentric: function (n) { return n.indegree(false); }, levelWidth: function () { return 4; }, minNodeSpacing: 6, animate: false }
-      : { name: 'cose', animate: false, randomize: false, nodeRepulsion: function () { return 9000; }, idealEdgeLength: function () { return 90; } },
+      : { name: 'cose', animate: false, randomize: true, nodeRepulsion: function () { return 400000; }, idealEdgeLength: function () { return 100; },
+          nodeOverlap: 20, gravity: 40, numIter: 1000, padding: 30 },
     wheelSensitivity: 0.3,
     textureOnViewport: large,
     hideEdgesOnViewport: large,
     pixelRatio: large ? 1 : 'auto',
   });
 
+  window.__reachGraph = cy;
   cy.one('render', function () {
     window.__reach = { ready: true, nodes: cy.nodes().length, edges: cy.edges().length, renderMs: performance.now(), appMs: performance.now() - started };
     document.body.setAttribute('data-ready', '1');

@@ -13,7 +13,7 @@ export interface MermaidOptions {
 
 /** Up to this many projects, every origin is drawn (group entries expanded). */
 export const MAX_EXPANDED_NODES = 50;
-/** Mermaid's default `maxEdges`; past it a collapsed picture would not render in GitLab either. */
+/** Mermaid's default `maxEdges` (it refuses a diagram with this many); past it a picture would not render in GitLab either. */
 export const MAX_EDGES = 500;
 
 /**
@@ -22,8 +22,8 @@ export const MAX_EDGES = 500;
  * edges, projects are gathered into their namespaces, edges counted.
  */
 export function chooseDetail(g: ReachGraph, edgeCount: number, display: DisplayGraph): MermaidDetail {
-  if (g.order.length <= MAX_EXPANDED_NODES && edgeCount <= MAX_EDGES) return 'projects';
-  if (display.edges.length <= MAX_EDGES && display.nodes.length <= 4 * MAX_EXPANDED_NODES) return 'groups';
+  if (g.order.length <= MAX_EXPANDED_NODES && edgeCount < MAX_EDGES) return 'projects';
+  if (display.edges.length < MAX_EDGES && display.nodes.length <= 4 * MAX_EXPANDED_NODES) return 'groups';
   return 'namespaces';
 }
 
@@ -83,27 +83,51 @@ export function renderMermaid(report: ReachReport, g: ReachGraph, opts: MermaidO
   return lines.join('\n') + '\n';
 }
 
-/** Projects gathered into their namespaces; an edge per (from, to, kind) with how many entries it stands for. */
+/**
+ * Projects gathered into their namespaces, an edge per (from, to, kind) with
+ * how many entries it stands for. When that still passes Mermaid's edge limit,
+ * namespaces are cut to fewer path segments (group entries fold into the
+ * namespace of the same path) until it fits.
+ */
 function namespaceLines(display: DisplayGraph, id: (k: string) => string, classes: Record<string, string[]>): string[] {
+  const segments = (label: string) => label.split('/');
+  const deepest = Math.max(1, ...display.nodes.filter((n) => n.kind !== 'any').map((n) => segments(n.label).length));
+  let best: string[] = [];
+  for (let depth = deepest; depth >= 1; depth--) {
+    const lines = namespaceLevel(display, id, depth, depth < deepest);
+    best = lines.out;
+    if (lines.edges < MAX_EDGES) break;
+  }
+  for (const n of display.nodes) if (n.kind === 'group' && best.some((l) => l.startsWith(`  ${id(n.id)}[`))) classes.group.push(id(n.id));
+  return best;
+}
+
+function namespaceLevel(display: DisplayGraph, id: (k: string) => string, depth: number, foldGroups: boolean): { out: string[]; edges: number } {
+  const cut = (label: string, keepLast: boolean) => {
+    const parts = label.split('/');
+    const ns = keepLast ? parts : parts.slice(0, -1);
+    return (ns.length > 0 ? ns : parts).slice(0, depth).join('/');
+  };
   const nsOf = new Map<string, string>();
   const labels = new Map<string, string>();
   const counts = new Map<string, number>();
   for (const n of display.nodes) {
-    if (n.kind === 'project') {
-      const ns = n.label.includes('/') ? n.label.slice(0, n.label.lastIndexOf('/')) : n.label;
-      nsOf.set(n.id, `ns:${ns.toLowerCase()}`);
-      labels.set(`ns:${ns.toLowerCase()}`, ns);
-      counts.set(`ns:${ns.toLowerCase()}`, (counts.get(`ns:${ns.toLowerCase()}`) ?? 0) + 1);
+    if (n.kind === 'project' || (n.kind === 'group' && foldGroups)) {
+      const ns = cut(n.label, n.kind === 'group');
+      const key = `ns:${ns.toLowerCase()}`;
+      nsOf.set(n.id, key);
+      labels.set(key, ns);
+      if (n.kind === 'project') counts.set(key, (counts.get(key) ?? 0) + 1);
     } else {
       nsOf.set(n.id, n.id);
     }
   }
   const out: string[] = [];
   for (const [key, label] of [...labels].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    out.push(`  ${id(key)}["${mermaidText(`${label} (${counts.get(key)} projects)`)}"]`);
+    out.push(`  ${id(key)}["${mermaidText(`${label} (${counts.get(key) ?? 0} projects)`)}"]`);
   }
   for (const n of display.nodes) {
-    if (n.kind === 'group') { out.push(`  ${id(n.id)}[/"${mermaidText(`group ${n.label} (${n.members})`)}"/]`); classes.group.push(id(n.id)); }
+    if (n.kind === 'group' && !foldGroups) out.push(`  ${id(n.id)}[/"${mermaidText(`group ${n.label} (${n.members})`)}"/]`);
     if (n.kind === 'any') out.push(`  ${id(n.id)}(["${mermaidText(n.label)}"])`);
   }
   const agg = new Map<string, { from: string; to: string; via: DisplayEdge['via']; n: number }>();
@@ -116,5 +140,5 @@ function namespaceLines(display: DisplayGraph, id: (k: string) => string, classe
     agg.set(k, a);
   }
   for (const a of agg.values()) out.push(edgeLine(id, a.from, a.to, a.via, `${a.n} ${a.via} ${a.n === 1 ? 'entry' : 'entries'}`));
-  return out;
+  return { out, edges: agg.size };
 }
