@@ -6,6 +6,7 @@ import { renderMermaid, MermaidDetail } from '../../lib/reach/render/mermaid';
 import { startSandbox } from '../../lib/sandbox';
 import { CHROMIUM, CHROMIUM_MISSING, launchChromium } from '../../bench/reach/chromium';
 import { reachOrg, REACH_BENCH_TOKEN } from '../../bench/reach/org';
+import { cli, inSyncSeed, OPS_READ, synthAcme, tempDir } from '../drift/helpers';
 
 /** Mermaid's own parser (the `mermaid` package from node_modules), in a Chromium page that may make no request. */
 describe('Mermaid output parses with Mermaid', () => {
@@ -90,5 +91,28 @@ describe('Mermaid output parses with Mermaid', () => {
     expect(text).toContain('["acme/x#34;#93;#59; click n0 call alert#40;1#41; #37;#37; #60;b#62;#35;1#60;/b#62;"]');
     expect(text).not.toContain('<b>');
     expect(await parse(text)).toBe('ok');
+  });
+
+  it('drift --format markdown: a picture of the drifted edges, declared vs live, when there are any', async () => {
+    const dir = synthAcme(tempDir('reach-drift-md'));
+    for (const [seed, drifted] of [[undefined, true], [inSyncSeed(), false]] as const) {
+      const sb = await startSandbox({ port: 0, ...(seed ? { seed: seed as never } : {}) });
+      try {
+        const r = await cli(['drift', '--format', 'markdown'], { GITLAB_URL: sb.url, GITLAB_TOKEN: OPS_READ }, dir);
+        const block = /```mermaid\n([\s\S]*?)```/.exec(r.out);
+        if (!drifted) { expect(r.code).toBe(0); expect(block).toBeNull(); continue; }
+        expect(r.code).toBe(2);
+        expect(r.out).toContain('### Reach: drifted edges');
+        const text = (block as RegExpExecArray)[1];
+        // checkout: etl is in GitLab but not declared; scanner: its allowlist is off in GitLab.
+        expect(text).toMatch(/n\d+\["acme\/data\/etl"\]/);
+        expect(text).toContain('==>|"in GitLab, not declared"|');
+        expect(text).toContain('acme/security/scanner #40;allowlist declared on#44; live off#41;');
+        expect(await parse(text)).toBe('ok');
+        expect(sb.stats().mutations).toBe(0);
+      } finally {
+        await sb.stop();
+      }
+    }
   });
 });
