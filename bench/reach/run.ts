@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     'sandbox\'s count. First render: `performance.now()` at cytoscape\'s first `render` event after loading the file (fresh page,',
     'median of 3), headless Chromium with --disable-gpu; the HTML draws one node per project and group entry and one edge per entry.',
     '',
-    `Run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores, on a machine shared with other sessions (numbers vary with their load).`,
+    `Run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end, on a machine shared with other sessions (numbers vary with their load).`,
     '',
     table,
     '',
