@@ -53,7 +53,7 @@ describe('reach semantics on a seed built for them', () => {
     expect(open.every((e) => e.to === 'r/b/open')).toBe(true);
     expect(open.map((e) => e.from)).toEqual(report.nodes.map((n) => n.project).filter((p) => p !== 'r/b/open'));
     expect(edges.some((e) => e.from === e.to)).toBe(false);
-    expect(report.summary).toEqual({ projects: 12, unreadable: 0, origins: 1, edges: 36, findings: 3, requests: 5 });
+    expect(report.summary).toEqual({ projects: 12, unreadable: 0, unlistedGroups: 0, origins: 1, edges: 36, findings: 3, requests: 5 });
   });
 
   it('marks nodes: visibility, toggle, enforcement, open, public and internal features kept open, origins outside', async () => {
@@ -149,5 +149,24 @@ describe('reach semantics on a seed built for them', () => {
     // r/b/ci is named by r/a/app's allowlist: an origin, not read, so nothing goes into it.
     expect(deep.edges.some((e) => e.to === 'r/b/ci')).toBe(false);
     expect(deep.edges.filter((e) => e.from === 'r/b/ci').map(line)).toEqual(['r/b/ci -> r/a/app project', 'r/b/ci -> r/a/deep/tool group r']);
+  });
+
+  it('a group entry whose projects GitLab will not list: a warning, no edges through it, and the CLI exits 1', async () => {
+    const seed = reachSeed() as { groups: unknown[]; projects: Array<{ path: string; allowlist: { groups?: string[] } }> };
+    seed.groups.push({ path: 'hidden', id: 9, visibility: 'private' });
+    seed.projects.find((p) => p.path === 'r/c/one')!.allowlist.groups = ['hidden'];
+    const hidden = await startSandbox({ port: 0, seed: seed as never });
+    try {
+      const { report } = await reach(hidden, { group: 'r', includeSubgroups: true });
+      expect(report.summary.unlistedGroups).toBe(1);
+      expect(report.warnings).toEqual(['group entry hidden: its projects could not be listed (GitLab has no group hidden, or the token cannot see it); no edges are drawn for it']);
+      const { cli } = await import('../drift/helpers');
+      const r = await cli(['reach', '--group', 'r', '--include-subgroups'], { GITLAB_URL: hidden.url, GITLAB_TOKEN: OPS }, process.cwd());
+      expect(r.code).toBe(1);
+      expect(r.err).toBe('tokenscope reach: the projects of 1 group entry could not be listed; the graph leaves out what reaches through them (see the warnings)\n');
+      expect(r.out).toContain('Warning: group entry hidden: its projects could not be listed');
+    } finally {
+      await hidden.stop();
+    }
   });
 });

@@ -31,7 +31,8 @@ export interface LiveReachOptions {
  * REST probe for whether the instance enforces the allowlist (it is an instance
  * setting: one answer holds for every project), and the projects of every group
  * entry not already covered by the listing (aliased `group(fullPath:)`, 20 a
- * query). Throws `FatalReadError` when GitLab refuses the token and
+ * query). A group's listing pages are read in batches of 250 projects as they
+ * arrive. Throws `FatalReadError` when GitLab refuses the token and
  * `ReachInputError` for a group that cannot be listed.
  */
 export async function readLiveReach(opts: LiveReachOptions): Promise<ReachInput> {
@@ -85,7 +86,16 @@ const EXPECTED = { projects: 20, groups: 10 };
 async function readChosen(opts: LiveReachOptions, limits: QueryLimits, concurrency: number, warnings: string[]) {
   const { http } = opts;
   const total = { done: 0, known: 0 };
+  // Batches started while the listing goes on: at most `concurrency` at once, so --concurrency bounds the requests in flight.
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  const slot = async () => { while (running >= concurrency) await new Promise<void>((r) => waiting.push(r)); running++; };
+  const release = () => { running--; waiting.shift()?.(); };
   const readBatch = async (batch: readonly string[]) => {
+    await slot();
+    try { return await readOne(batch); } finally { release(); }
+  };
+  const readOne = async (batch: readonly string[]) => {
     const base = total.done;
     const live = await readLiveScopes(http, batch, {
       visibility: true, concurrency, limits, expectedEntries: () => EXPECTED,
@@ -95,7 +105,7 @@ async function readChosen(opts: LiveReachOptions, limits: QueryLimits, concurren
     const readable = [...live.values()].filter((r): r is LiveScope => !isLiveError(r) && r.inboundJobTokenScopeEnabled !== null);
     return { live, policies: await readPermissions(http, readable, { concurrency, limits }, warnings) };
   };
-  const batches: Array<Promise<Awaited<ReturnType<typeof readBatch>>>> = [];
+  const batches: Array<Promise<Awaited<ReturnType<typeof readOne>>>> = [];
   let paths: string[];
   if (opts.group) {
     const pending: string[] = [];
@@ -126,7 +136,7 @@ async function readChosen(opts: LiveReachOptions, limits: QueryLimits, concurren
   if (failed) throw failed.reason;
   const live = new Map<string, LiveResult>();
   const policies = new Map<string, Map<string, readonly string[]>>();
-  for (const r of settled as Array<PromiseFulfilledResult<Awaited<ReturnType<typeof readBatch>>>>) {
+  for (const r of settled as Array<PromiseFulfilledResult<Awaited<ReturnType<typeof readOne>>>>) {
     r.value.live.forEach((v, k) => { if (!live.has(k)) live.set(k, v); });
     r.value.policies.forEach((v, k) => policies.set(k, v));
   }

@@ -17,6 +17,8 @@ export interface ReachSummary {
   readonly projects: number;
   /** Chosen projects whose allowlist could not be read. */
   readonly unreadable: number;
+  /** Group entries whose projects could not be listed: no edges are drawn for them. */
+  readonly unlistedGroups: number;
   readonly origins: number;
   readonly edges: number;
   readonly findings: number;
@@ -80,6 +82,7 @@ export function buildReport(input: ReachInput, query: ReachQuery = {}, requests 
   const summary: ReachSummary = {
     projects: nodes.filter((n) => n.scanned).length,
     unreadable: nodes.filter((n) => n.error).length,
+    unlistedGroups: [...input.groups.values()].filter((g) => g.error).length,
     origins: nodes.filter((n) => !n.scanned).length,
     edges: edgeCount,
     findings: findings.length,

@@ -82,9 +82,11 @@ export async function reachCommand(flags: ReachFlags, io: CliIO, deps: ReachDeps
     }
     if (s.unreadable > 0) {
       io.stderr.write(`tokenscope reach: ${s.unreadable} of the chosen projects could not be read; the graph leaves out what reaches them\n`);
-      return 1;
     }
-    return 0;
+    if (s.unlistedGroups > 0) {
+      io.stderr.write(`tokenscope reach: the projects of ${s.unlistedGroups} group ${s.unlistedGroups === 1 ? 'entry' : 'entries'} could not be listed; the graph leaves out what reaches through them (see the warnings)\n`);
+    }
+    return s.unreadable > 0 || s.unlistedGroups > 0 ? 1 : 0;
   } catch (err) {
     io.stderr.write(commandErrorMessage(err, target, {
       command: 'reach', env: io.env, tokenEnv: flags.tokenEnv,
