@@ -6,6 +6,7 @@ import { JobTokenPolicy, policyProblems } from '../model/policies';
 import { TargetLookups } from './target-lookups';
 import { ScopeRegistry } from './scope-registry';
 import { lockKey } from '../lockfile';
+import { SCOPE_METADATA_KEY } from '../model/scope-metadata';
 
 /**
  * An allowlist entry with fine-grained permissions: the target's job tokens get
@@ -23,7 +24,7 @@ export interface AllowEntryWithPolicies {
 export type AllowEntry = string | AllowEntryWithPolicies;
 
 /** The key under the resource's `//` comment block (which Terraform ignores) that carries policies. */
-export const POLICY_METADATA_KEY = 'tokenscope';
+export const POLICY_METADATA_KEY = SCOPE_METADATA_KEY;
 
 /**
  * What travels in `"//": { "tokenscope": ... }` of each synthesized scope resource.
