@@ -3,7 +3,7 @@ import type { IdNames } from './names';
 import { mergeNames, namesFromPlan } from './names';
 import type { StackPlan } from './plan-file';
 import type { AuthLogs, Risk } from './risks';
-import { allowlistDisabledRisks, blockingRisks } from './risks';
+import { allOriginsBlockedRisks, allowlistDisabledRisks, blockingRisks } from './risks';
 import { extractScopeChanges, isScopeChange } from './scope-changes';
 import type { WidgetReport } from './widget-report';
 import { sumWidgetReports, widgetReport } from './widget-report';
@@ -96,6 +96,7 @@ export function buildSummary(input: SummaryInput): PlanSummary {
   });
   const risks = [
     ...allowlistDisabledRisks(input.scopes),
+    ...allOriginsBlockedRisks(input.scopes),
     ...(input.authLogs ? blockingRisks(input.scopes, input.authLogs, input.now) : []),
   ];
   const warnings = [...(input.warnings ?? [])];
