@@ -15,6 +15,8 @@ interface SandboxFlags {
   faultRate?: string;
   rateLimit?: string;
   randomSeed?: string;
+  stateDir?: string;
+  maxStateBytes?: string;
 }
 
 export interface SandboxCommandDeps {
@@ -50,6 +52,7 @@ function parseFlags(flags: SandboxFlags): Omit<SandboxOptions, 'seed'> {
     faultRate: numberFlag('--fault-rate', flags.faultRate, (n) => n >= 0 && n <= 1, 'a share between 0 and 1'),
     rateLimit: numberFlag('--rate-limit', flags.rateLimit, (n) => Number.isInteger(n) && n > 0, 'a whole number of requests per minute > 0'),
     randomSeed: numberFlag('--random-seed', flags.randomSeed, (n) => Number.isInteger(n), 'an integer'),
+    maxTerraformStateBytes: numberFlag('--max-state-bytes', flags.maxStateBytes, (n) => Number.isInteger(n) && n >= 0, 'a whole number of bytes >= 0 (0 = no limit)'),
   };
 }
 
@@ -89,6 +92,9 @@ export function describeSandbox(sandbox: Sandbox, seedLabel: string): string {
     lines.push(`  ${t.type.padEnd(8)} ${[user, who].filter(Boolean).join(' @ ').padEnd(34)} ${describeSecret(t.value).padEnd(20)} ${notes}`.trimEnd());
   }
   lines.push(`GraphQL: ${sandbox.url}/api/graphql   REST: ${sandbox.url}/api/v4   stats: ${sandbox.url}/-/sandbox/stats`);
+  const kept = sandbox.terraformStates.dir;
+  lines.push(`Terraform state: ${sandbox.url}/api/v4/projects/<id>/terraform/state/<name> ` +
+    `(${kept ? `kept in ${kept}, ${sandbox.terraformStates.list().length} states` : 'in memory; --state-dir DIR keeps it'})`);
   lines.push('Stop with Ctrl-C.');
   return lines.join('\n') + '\n';
 }
@@ -106,6 +112,8 @@ export function createSandboxCommand(deps: SandboxCommandDeps = {}): CommandModu
         .option('--fault-rate <share>', 'share (0..1) of API requests that fail: half HTTP 500, half connection reset')
         .option('--rate-limit <n>', 'requests per minute per token before HTTP 429 with Retry-After')
         .option('--random-seed <n>', 'seed of the fault sequence, for repeatable runs')
+        .option('--state-dir <dir>', 'keep GitLab-managed Terraform states (and their locks) in DIR, so a restarted sandbox has them')
+        .option('--max-state-bytes <n>', 'GitLab\'s max_terraform_state_size_bytes: larger state uploads get 413 (default 0 = no limit)')
         .addHelpText('after', helpPage('sandbox'))
         .action(async (flags: SandboxFlags) => {
           let sandbox: Sandbox;
@@ -114,7 +122,7 @@ export function createSandboxCommand(deps: SandboxCommandDeps = {}): CommandModu
             const options = parseFlags(flags);
             const seed = readSeed(io, flags.seed);
             label = seed.label;
-            sandbox = await startSandbox({ ...options, seed: seed.state });
+            sandbox = await startSandbox({ ...options, seed: seed.state, ...(flags.stateDir ? { stateDir: path.resolve(io.cwd, flags.stateDir) } : {}) });
           } catch (err) {
             io.stderr.write(`tokenscope sandbox: ${(err as Error).message}\n`);
             state.exitCode = 1;
@@ -124,7 +132,7 @@ export function createSandboxCommand(deps: SandboxCommandDeps = {}): CommandModu
           await (deps.waitForStop ?? waitForSignal)(sandbox);
           const st = sandbox.stats();
           await sandbox.stop();
-          io.stdout.write(`tokenscope sandbox stopped: ${st.httpRequests} HTTP requests (${st.graphqlQueries} GraphQL queries, ${st.restCalls} REST calls, ${st.mutations} mutations)\n`);
+          io.stdout.write(`tokenscope sandbox stopped: ${st.httpRequests} HTTP requests (${st.graphqlQueries} GraphQL queries, ${st.restCalls} REST calls, ${st.mutations} mutations${st.stateCalls ? `, ${st.stateCalls} Terraform state calls` : ''})\n`);
           state.exitCode = 0;
         });
     },
