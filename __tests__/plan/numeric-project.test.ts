@@ -4,6 +4,7 @@ import * as path from 'path';
 import { memoryIO } from '../../lib/cli/io';
 import { runCli } from '../../lib/cli/main';
 import { startSandbox, Sandbox } from '../../lib/sandbox';
+import demoSeed from '../../lib/sandbox/demo-seed.json';
 import { NOW } from './helpers';
 
 /**
@@ -111,5 +112,46 @@ describe('plan-summary names a numeric project by its path', () => {
     expect(r.out).toContain('see the README, "Upgrading: numeric project ids"');
     expect(r.out).toContain('- acme/web/storefront: scope replaced (destroyed, then created): between the two steps the allowlist is on and empty');
     expect(r.out).not.toContain('(was ');
+  });
+});
+
+describe('plan-summary: limitAccess: false where the instance enforces the allowlist', () => {
+  it('with GitLab at hand it warns of the permanent diff instead of flagging an open project', async () => {
+    const seed = JSON.parse(JSON.stringify(demoSeed));
+    seed.instance.enforceAllowlist = true;
+    const sb = await startSandbox({ seed, now: () => NOW });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-enforced-'));
+    try {
+      // acme/security/scanner (401) stores its own toggle off; the instance keeps it on, so state says enabled = true.
+      const off = {
+        address: 'gitlab_project_job_token_scopes.scope_acme_security_scanner', mode: 'managed', type: 'gitlab_project_job_token_scopes',
+        name: 'scope_acme_security_scanner',
+        change: {
+          actions: ['update'], after_unknown: {},
+          before: { id: '401', project: '401', enabled: true, target_project_ids: [], target_group_ids: [10] },
+          after: { id: '401', project: '401', enabled: false, target_project_ids: [], target_group_ids: [10] },
+        },
+      };
+      fs.writeFileSync(path.join(dir, 'acme-security.plan.json'), plan([off]));
+      fs.writeFileSync(path.join(dir, 'tokenscope.lock.json'), JSON.stringify({ version: 1, projects: { 'acme/security/scanner': 401 }, groups: { acme: 10 } }));
+      const run = async (args: string[]) => {
+        const io = memoryIO({ GITLAB_URL: sb.url, GITLAB_TOKEN: OPS_READ }, dir);
+        const code = await runCli(['node', 'tokenscope', 'plan-summary', 'acme-security.plan.json', ...args], io);
+        return { code, out: io.out(), err: io.err() };
+      };
+      const offline = await run([]);
+      expect(offline.out).toContain('- acme/security/scanner: turns the allowlist off: job tokens of any project can reach it');
+      const online = await run(['--resolve']);
+      expect(online.code).toBe(0);
+      const warning = 'acme/security/scanner: the instance enforces the allowlist, so limitAccess: false cannot take effect: the provider reads ' +
+        'enabled = true back and Terraform plans this change on every run (a permanent diff); declare limitAccess: true';
+      expect(online.out).toContain(`#### Warnings\n\n- ${warning}`);
+      expect(online.err).toContain(`tokenscope plan-summary: warning: ${warning}\n`);
+      expect(online.out).not.toContain('turns the allowlist off');
+      expect(online.out).toContain('No risks found.');
+    } finally {
+      await sb.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
