@@ -11,3 +11,5 @@ export type {
 } from './seed';
 export { computeComplexity, computeDepth, COMPLEXITY_LIMITS, MAX_DEPTH, MAX_PAGE_SIZE } from './graphql/complexity';
 export { sandboxSchema, SCHEMA_SDL } from './graphql/schema';
+export { TerraformStateStore, StateStoreError } from './rest/terraform-state-store';
+export type { StoredState, StateLock } from './rest/terraform-state-store';
