@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { runCli } from '../../lib/cli/main';
 import { memoryIO } from '../../lib/cli/io';
-import { commandModules } from '../../lib/cli/commands';
+import { COMMANDS } from '../../lib/cli/commands';
 
 const HELP_DIR = path.join(__dirname, '..', '..', 'help');
 const argv = (...args: string[]) => ['node', 'tokenscope', ...args];
@@ -11,11 +11,11 @@ describe('CLI help', () => {
   test('--help lists every registered command and exits 0', async () => {
     const io = memoryIO();
     expect(await runCli(argv('--help'), io)).toBe(0);
-    for (const m of commandModules) expect(io.out()).toMatch(new RegExp(`^  ${m.name}\\b`, 'm'));
+    for (const m of COMMANDS) expect(io.out()).toMatch(new RegExp(`^  ${m.name}\\b`, 'm'));
     expect(io.out()).toContain('Exit codes (each command');
   });
 
-  test.each(commandModules.map((m) => [m.name]))('%s --help shows its help page', async (name) => {
+  test.each(COMMANDS.map((m) => [m.name]))('%s --help shows its help page', async (name) => {
     const page = path.join(HELP_DIR, `${name}.md`);
     expect(fs.existsSync(page)).toBe(true);
     const io = memoryIO();

@@ -173,7 +173,8 @@ exit "\${FAKE_DRIFT_RC:-0}"`);
         PATH: `${bin}:${process.env.PATH}`, HOME: tmp,
         TOKENSCOPE_SYNTH_DIR: 'cdktf.out', TOKENSCOPE_STACKS: '', TOKENSCOPE_MR_NOTE: 'false',
         TOKENSCOPE_PLAN_SUMMARY_ARGS: '', TOKENSCOPE_DRIFT_ARGS: '',
-        TOKENSCOPE_CMD: `node ${path.join(REPO, 'bin', 'tokenscope.js')}`,
+        // From source: these tests check the job scripts, not the build (the package tests do that).
+        TOKENSCOPE_CMD: `node ${path.join(REPO, 'bin', 'run-ts.js')} ${path.join(REPO, 'bin', 'tokenscope.ts')}`,
         ...env,
       },
       encoding: 'utf8',

@@ -1,18 +1,31 @@
 import { Command, CommanderError } from 'commander';
 import { CliIO, processIO } from './io';
 import { helpPage } from './help';
+import { packageVersion } from '../util/package-root';
 import type { CommandModule, CommandState } from './command';
-import { commandModules } from './commands';
+import { COMMANDS } from './commands';
 
-function packageVersion(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('../../package.json') as { version: string }).version;
-}
 
 /** Usage errors (unknown flag, missing argument) exit 1, like any other error: pipelines only need 0/1/2. */
 export const EXIT_USAGE = 1;
 
-export function buildProgram(io: CliIO, state: CommandState, modules: readonly CommandModule[] = commandModules): Command {
+/**
+ * The modules a command line needs: only the named command's (loaded now), or,
+ * when no known command is named (`--help`, `--version`, a typo), a bare entry
+ * per command so that the list and commander's suggestions still show them all.
+ */
+export function modulesFor(argv: readonly string[]): CommandModule[] {
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const name = words[0] === 'help' ? words[1] : words[0];
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (entry) return [entry.load()];
+  return COMMANDS.map((c) => ({
+    name: c.name,
+    register: (program: Command) => { program.command(c.name).description(c.summary); },
+  }));
+}
+
+export function buildProgram(io: CliIO, state: CommandState, modules: readonly CommandModule[]): Command {
   const program = new Command();
   program
     .name('tokenscope')
@@ -32,7 +45,7 @@ export function buildProgram(io: CliIO, state: CommandState, modules: readonly C
 /** Runs the CLI and resolves to the process exit code; never calls process.exit itself. */
 export async function runCli(argv: string[], io: CliIO = processIO()): Promise<number> {
   const state: CommandState = { exitCode: 0 };
-  const program = buildProgram(io, state);
+  const program = buildProgram(io, state, modulesFor(argv));
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -6,7 +6,7 @@ import { JobTokenPolicy, policyProblems } from '../model/policies';
 import { TargetLookups } from './target-lookups';
 import { ScopeRegistry } from './scope-registry';
 import { lockKey } from '../lockfile';
-import { SCOPE_METADATA_KEY } from '../model/scope-metadata';
+import { POLICY_METADATA_KEY, ScopePolicyMetadata } from '../model/scope-metadata';
 
 /**
  * An allowlist entry with fine-grained permissions: the target's job tokens get
@@ -23,20 +23,7 @@ export interface AllowEntryWithPolicies {
 /** A plain target (default permissions) or a target with fine-grained policies. */
 export type AllowEntry = string | AllowEntryWithPolicies;
 
-/** The key under the resource's `//` comment block (which Terraform ignores) that carries policies. */
-export const POLICY_METADATA_KEY = SCOPE_METADATA_KEY;
-
-/**
- * What travels in `"//": { "tokenscope": ... }` of each synthesized scope resource.
- * `project` is the project's full path (the resource's `project` attribute is its
- * numeric id), so that readers of the synthesized JSON can speak paths; absent when
- * the project was given as an id that the lock file does not name.
- */
-export interface ScopePolicyMetadata {
-  readonly version: 1;
-  readonly project?: string;
-  readonly policies: Array<{ kind: 'project' | 'group'; target: string; policies: JobTokenPolicy[] }>;
-}
+export { POLICY_METADATA_KEY, type ScopePolicyMetadata };
 
 export interface JobTokenScopeProps {
   /** The project whose inbound job-token scope this declares: full path (`acme/web`) or numeric id as a string. */
@@ -143,7 +130,7 @@ export class JobTokenScope extends Construct {
     if (this.importExisting) this.resource.importFrom(projectId);
     this.resource.addOverride(`//.${POLICY_METADATA_KEY}`, this.policyMetadata());
 
-    this.node.addValidation({ validate: () => this.validate() });
+    this.node.addValidation({ validate: () => this.problemsAtSynth() });
   }
 
   get limitAccess(): boolean {
@@ -285,7 +272,8 @@ export class JobTokenScope extends Construct {
     return [...new Set(literal), ...viaLookup.map((v) => v.id)];
   }
 
-  private validate(): string[] {
+  // Not named `validate`: constructs 10.3 refuses any construct with a `validate()` method (the pre-10 API).
+  private problemsAtSynth(): string[] {
     const subject = `JobTokenScope for project ${JSON.stringify(this.project)}`;
     const errors: string[] = [];
     if (this.projectProblem) errors.push(`${subject}: ${this.projectProblem}`);

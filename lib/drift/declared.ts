@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { jsonErrorReason } from '../util/json-error';
-import { SCOPE_METADATA_KEY } from '../model/scope-metadata';
+import { POLICY_METADATA_KEY } from '../model/scope-metadata';
 
 /** A project or group as the synthesized JSON names it: a full path (from a data source) or a literal id. */
 export type DeclaredRef = { readonly path: string; readonly id?: number } | { readonly path?: undefined; readonly id: number };
@@ -143,7 +143,7 @@ export function declaredFromStack(stack: string, json: StackJson, file = stack):
  */
 export function metadataProjectPath(comment: unknown): string | undefined {
   if (!comment || typeof comment !== 'object') return undefined;
-  const meta = (comment as Record<string, unknown>)[SCOPE_METADATA_KEY];
+  const meta = (comment as Record<string, unknown>)[POLICY_METADATA_KEY];
   if (!meta || typeof meta !== 'object') return undefined;
   const p = (meta as Record<string, unknown>).project;
   return typeof p === 'string' && p !== '' && !p.includes('${') ? p : undefined;

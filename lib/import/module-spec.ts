@@ -1,7 +1,8 @@
 import * as path from 'path';
+import { packageRoot } from '../util/package-root';
 
-/** The root of this tokenscope installation (the directory holding `lib/`). */
-export const TOKENSCOPE_ROOT = path.resolve(__dirname, '..', '..');
+/** The root of this tokenscope installation (the directory holding its package.json). */
+export const TOKENSCOPE_ROOT = packageRoot();
 
 /**
  * Where the generated module imports `JobTokenScope` from: a relative path to

@@ -1,7 +1,22 @@
+import type { JobTokenPolicy } from './policies';
+
 /**
- * The key of tokenscope's block in the `//` comment of each synthesized
- * `gitlab_project_job_token_scopes` resource (Terraform ignores `//`): the
- * constructs write it, the readers of `cdk.tf.json` (drift, policies, resolve)
- * read it. Kept here, free of cdktf, so that readers load fast.
+ * What tokenscope writes beside each synthesized scope resource, under its `//`
+ * comment block (which Terraform ignores), for the readers of the synthesized
+ * JSON. Plain data, so that readers (drift, policies) never load the constructs.
  */
-export const SCOPE_METADATA_KEY = 'tokenscope';
+
+/** The key under the resource's `//` comment block that carries tokenscope's metadata. */
+export const POLICY_METADATA_KEY = 'tokenscope';
+
+/**
+ * What travels in `"//": { "tokenscope": ... }` of each synthesized scope resource.
+ * `project` is the project's full path (the resource's `project` attribute is its
+ * numeric id), so that readers of the synthesized JSON can speak paths; absent when
+ * the project was given as an id that the lock file does not name.
+ */
+export interface ScopePolicyMetadata {
+  readonly version: 1;
+  readonly project?: string;
+  readonly policies: Array<{ kind: 'project' | 'group'; target: string; policies: JobTokenPolicy[] }>;
+}

@@ -1,5 +1,5 @@
 import { DeclaredReadError, DeclaredRef, declaredFromStack, readStackFiles, StackJson } from '../drift/declared';
-import { POLICY_METADATA_KEY } from '../constructs/job-token-scope';
+import { POLICY_METADATA_KEY } from '../model/scope-metadata';
 import { parseTargetRef } from '../model/target';
 import { DEFAULT_PERMISSIONS, DeclaredPolicyEntry, DeclaredPolicyScope, EntryKind, permissionsOf } from './types';
 

@@ -1,6 +1,7 @@
 /** The GitLab sandbox: a local stand-in for GitLab's job-token API. */
 export { startSandbox } from './server';
 export type { Sandbox, SandboxOptions, SandboxStats } from './server';
+export type { RecordedRequest } from './request-log';
 export { SandboxState } from './state';
 export { loadSeed } from './load-seed';
 export type { Group, Project, ScopeLink, Token, User } from './state';

@@ -8,6 +8,7 @@ import { createMasker } from '../gitlab/secrets';
 import { lookupToken, presentedToken } from './auth';
 import { faultDecider, RateLimiter, seededRandom } from './faults';
 import { GraphqlEndpoint } from './graphql/endpoint';
+import { RecordedRequest, RequestLog } from './request-log';
 import { routeRest } from './rest/router';
 import { handleStateRequest, matchStateRoute } from './rest/terraform-state';
 import { TerraformStateStore } from './rest/terraform-state-store';
@@ -45,6 +46,8 @@ export interface SandboxOptions {
   readonly stateDir?: string;
   /** GitLab's `max_terraform_state_size_bytes` (0 = no limit, GitLab's default); every request body is capped at 5 MiB anyway. */
   readonly maxTerraformStateBytes?: number;
+  /** Record every API request (method, path, query, status) for `requests()`; off by default. */
+  readonly requestLog?: boolean;
 }
 
 export interface SandboxStats {
@@ -66,6 +69,9 @@ export interface Sandbox {
   /** GitLab-managed Terraform states, by project and name. */
   readonly terraformStates: TerraformStateStore;
   stats(): SandboxStats;
+  /** The API requests answered so far, oldest first; empty unless started with `requestLog: true`. */
+  requests(): RecordedRequest[];
+  clearRequests(): void;
   stop(): Promise<void>;
 }
 
@@ -222,7 +228,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   // The detail of an unexpected failure helps debugging; the seeded tokens never appear in it.
   const mask = createMasker([...state.tokens.keys()]);
+  const log = options.requestLog ? new RequestLog() : undefined;
   const server = http.createServer((req, res) => {
+    if (log && !(req.url ?? '').startsWith('/-/sandbox/')) {
+      const [p, q = ''] = (req.url ?? '/').split(/\?(.*)/s);
+      const method = (req.method ?? 'GET').toUpperCase();
+      res.on('finish', () => log.add({ method, path: p, query: q, status: res.statusCode }));
+    }
     handle(req, res).catch((err: unknown) => {
       send(res, 500, { message: '500 Internal Server Error', error: mask(String((err as Error)?.message ?? err)) });
     });
@@ -240,6 +252,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state,
     terraformStates,
     stats: () => ({ ...stats }),
+    requests: () => log?.entries() ?? [],
+    clearRequests: () => log?.clear(),
     stop: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

@@ -1,4 +1,5 @@
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsc } from './typescript';
 import { ListSite, ScopeDeclaration, propertyNamed } from './find-scopes';
 import { byPath, quoteString } from './literals';
 
@@ -69,13 +70,13 @@ function editLiteral(sf: ts.SourceFile, site: Extract<ListSite, { kind: 'literal
   let prevEnd = arr.getStart(sf);
   for (const el of site.elements) {
     const prevLine = lineOf(prevEnd);
-    const leading = (ts.getLeadingCommentRanges(full, el.node.pos) ?? [])
+    const leading = (tsc.getLeadingCommentRanges(full, el.node.pos) ?? [])
       .filter((r) => lineOf(r.pos) > prevLine)
       .map((r) => full.slice(r.pos, r.end));
     let after = el.node.end;
     while (full[after] === ' ' || full[after] === '\t') after++;
     if (full[after] === ',') after++;
-    const trailing = (ts.getTrailingCommentRanges(full, after) ?? [])
+    const trailing = (tsc.getTrailingCommentRanges(full, after) ?? [])
       .filter((r) => lineOf(r.pos) === lineOf(el.node.end))
       .map((r) => full.slice(r.pos, r.end))
       .join(' ');
@@ -84,7 +85,7 @@ function editLiteral(sf: ts.SourceFile, site: Extract<ListSite, { kind: 'literal
   }
   // Own-line comments between the last entry and `]`.
   const lastLine = lineOf(prevEnd);
-  const dangling = (ts.getLeadingCommentRanges(full, arr.elements.end) ?? [])
+  const dangling = (tsc.getLeadingCommentRanges(full, arr.elements.end) ?? [])
     .filter((r) => lineOf(r.pos) > lastLine && r.pos >= arr.elements.end)
     .map((r) => full.slice(r.pos, r.end));
 

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
+import { tsc } from './typescript';
 
 /** Directories never searched for app sources. */
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['node_modules', 'cdktf.out', 'dist', 'coverage', '.git']);
@@ -67,12 +68,12 @@ export function findScopeDeclarations(dir: string): ScopeDeclaration[] {
 
 /** The declarations in one file's text. Pure: no I/O. */
 export function scopeDeclarationsIn(file: string, text: string): ScopeDeclaration[] {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const sf = tsc.createSourceFile(file, text, tsc.ScriptTarget.ES2022, true, tsc.ScriptKind.TS);
   const out: ScopeDeclaration[] = [];
   const visit = (node: ts.Node) => {
-    if (ts.isNewExpression(node) && isJobTokenScopeCtor(node.expression)) {
+    if (tsc.isNewExpression(node) && isJobTokenScopeCtor(node.expression)) {
       const props = node.arguments?.[2];
-      if (props && ts.isObjectLiteralExpression(props)) {
+      if (props && tsc.isObjectLiteralExpression(props)) {
         const project = stringValue(propertyNamed(props, 'project')?.initializer);
         if (project !== undefined) {
           out.push({
@@ -87,39 +88,39 @@ export function scopeDeclarationsIn(file: string, text: string): ScopeDeclaratio
         }
       }
     }
-    ts.forEachChild(node, visit);
+    tsc.forEachChild(node, visit);
   };
   visit(sf);
   return out;
 }
 
 function isJobTokenScopeCtor(e: ts.Expression): boolean {
-  if (ts.isIdentifier(e)) return e.text === 'JobTokenScope';
-  if (ts.isPropertyAccessExpression(e)) return e.name.text === 'JobTokenScope';
+  if (tsc.isIdentifier(e)) return e.text === 'JobTokenScope';
+  if (tsc.isPropertyAccessExpression(e)) return e.name.text === 'JobTokenScope';
   return false;
 }
 
 export function propertyNamed(obj: ts.ObjectLiteralExpression, name: string): ts.PropertyAssignment | undefined {
   for (const p of obj.properties) {
-    if (ts.isPropertyAssignment(p) && propertyName(p.name) === name) return p;
+    if (tsc.isPropertyAssignment(p) && propertyName(p.name) === name) return p;
   }
   return undefined;
 }
 
 function propertyName(n: ts.PropertyName): string | undefined {
-  if (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) return n.text;
+  if (tsc.isIdentifier(n) || tsc.isStringLiteral(n) || tsc.isNoSubstitutionTemplateLiteral(n)) return n.text;
   return undefined;
 }
 
 function stringValue(e: ts.Expression | undefined): string | undefined {
-  if (e && (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e))) return e.text;
+  if (e && (tsc.isStringLiteral(e) || tsc.isNoSubstitutionTemplateLiteral(e))) return e.text;
   return undefined;
 }
 
 function listSite(props: ts.ObjectLiteralExpression, name: string): ListSite {
-  const other = props.properties.find((p) => !ts.isPropertyAssignment(p) && p.name && ts.isIdentifier(p.name) && p.name.text === name);
+  const other = props.properties.find((p) => !tsc.isPropertyAssignment(p) && p.name && tsc.isIdentifier(p.name) && p.name.text === name);
   if (other) return { kind: 'not_literal', reason: `${name} is not written as \`${name}: [...]\`` };
-  if (props.properties.some((p) => ts.isSpreadAssignment(p))) {
+  if (props.properties.some((p) => tsc.isSpreadAssignment(p))) {
     // A spread may set the list too; editing the literal could be overridden.
     const prop = propertyNamed(props, name);
     if (!prop) return { kind: 'not_literal', reason: `the props object uses a spread (...), which may set ${name}` };
@@ -127,8 +128,8 @@ function listSite(props: ts.ObjectLiteralExpression, name: string): ListSite {
   const prop = propertyNamed(props, name);
   if (!prop) return { kind: 'absent' };
   let init = prop.initializer;
-  while (ts.isAsExpression(init) || ts.isParenthesizedExpression(init) || ts.isSatisfiesExpression(init)) init = init.expression;
-  if (!ts.isArrayLiteralExpression(init)) return { kind: 'not_literal', reason: `${name} is not an array literal` };
+  while (tsc.isAsExpression(init) || tsc.isParenthesizedExpression(init) || tsc.isSatisfiesExpression(init)) init = init.expression;
+  if (!tsc.isArrayLiteralExpression(init)) return { kind: 'not_literal', reason: `${name} is not an array literal` };
   const elements: ListElement[] = [];
   for (const el of init.elements) {
     const direct = stringValue(el);
@@ -136,7 +137,7 @@ function listSite(props: ts.ObjectLiteralExpression, name: string): ListSite {
       elements.push({ target: direct, node: el });
       continue;
     }
-    if (ts.isObjectLiteralExpression(el)) {
+    if (tsc.isObjectLiteralExpression(el)) {
       const target = stringValue(propertyNamed(el, 'target')?.initializer);
       if (target !== undefined) {
         elements.push({ target, node: el });

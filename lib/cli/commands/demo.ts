@@ -6,6 +6,7 @@ import type { CommandModule } from '../command';
 import { noProgressOption } from '../options';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
+import { summaryOf } from './index';
 import { startSandbox } from '../../sandbox';
 import { FORMATS, Format } from '../../drift/report';
 import { driftCommand } from './drift';
@@ -79,7 +80,7 @@ export const demoModule: CommandModule = {
   register(program: Command, io: CliIO, state) {
     program
       .command('demo')
-      .description('Run drift against an embedded sandbox GitLab holding the acme demo org (what `npm start` does).')
+      .description(summaryOf('demo'))
       .addOption(new Option('--format <format>', 'report format').choices([...FORMATS]).default('text'))
       .option('--fault-rate <rate>', 'share of sandbox requests that fail (HTTP 500 or connection reset), to watch the retries', '0')
       .option('--random-seed <n>', 'seed for the sandbox faults')

@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import type { CommandModule } from '../command';
 import { helpPage } from '../help';
+import { summaryOf } from './index';
 import { diagnoseToken } from '../../doctor/diagnose';
 import { resolveDoctorSources } from '../../doctor/input';
 import { renderJson, renderText } from '../../doctor/render';
@@ -20,7 +21,7 @@ export const doctorCommand: CommandModule = {
   register(program, io, state) {
     program
       .command('doctor')
-      .description('say what a GitLab token really is and why a call fails, with the fix (the token is never printed)')
+      .description(summaryOf('doctor'))
       .option('--url <url>', 'GitLab URL (default: GITLAB_URL, GITLAB_BASE_URL or CI_SERVER_URL); without one, offline checks only')
       .option('--token-env <name>', 'environment variable holding the token (default: GITLAB_TOKEN, then CI_JOB_TOKEN)')
       .option('--expect <type>', `the kind of token you expect: ${Object.keys(EXPECT_ALIASES).slice(0, 10).join(', ')}, or a full token type`)

@@ -6,6 +6,7 @@ import { concurrencyOption, noProgressOption, tokenEnvOption, urlOption } from '
 import { positiveInt } from '../flags';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
+import { summaryOf } from './index';
 import { ConfigError, resolveTarget, GitLabTarget } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
 import { readLockFile, LockFileError } from '../../lockfile';
@@ -138,7 +139,7 @@ export const driftModule: CommandModule = {
   register(program: Command, io: CliIO, state) {
     const cmd = program
       .command('drift')
-      .description('Compare the declared job-token scopes (synth output) with live GitLab, project by project. Exit 0 in sync, 2 drift, 1 error.');
+      .description(summaryOf('drift'));
     addDriftOptions(cmd)
       .addHelpText('after', helpPage('drift'))
       .action(async (opts: DriftCliOptions) => {

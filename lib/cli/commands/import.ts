@@ -6,6 +6,7 @@ import { concurrencyOption, noProgressOption, tokenEnvOption, urlOption } from '
 import { positiveInt } from '../flags';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
+import { summaryOf } from './index';
 import { ConfigError, GitLabTarget, resolveTarget } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
 import { preflightApiToken, PreflightError } from '../../doctor';
@@ -132,7 +133,7 @@ export const importModule: CommandModule = {
   register(program: Command, io: CliIO, state) {
     program
       .command('import')
-      .description('Write the live job-token scopes of a group or of projects as a TypeScript module (importExisting: true). Read-only.')
+      .description(summaryOf('import'))
       .option('--group <path>', 'import every project of this group')
       .option('--include-subgroups', 'with --group: projects of subgroups too')
       .option('--project <path...>', 'import these projects (repeatable)')

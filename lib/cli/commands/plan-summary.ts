@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import type { CommandModule, CommandState } from '../command';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
+import { summaryOf } from './index';
 import { GitLabTarget, resolveTarget, URL_ENV_VARS } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
 import { envMasker } from '../../gitlab/secrets';
@@ -57,7 +58,7 @@ export function createPlanSummaryCommand(deps: PlanSummaryDeps = {}): CommandMod
     register(program: Command, io: CliIO, state: CommandState) {
       program
         .command('plan-summary')
-        .description('Summarize job-token scope changes in Terraform plans (terraform show -json) for merge request review.')
+        .description(summaryOf('plan-summary'))
         .argument('<plan-json...>', 'plan JSON files, one per stack (terraform show -json PLANFILE > plan.json)')
         .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
         .option('--output <file>', 'write the summary to FILE instead of stdout')

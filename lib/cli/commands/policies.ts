@@ -4,6 +4,7 @@ import type { CommandModule, CommandState } from '../command';
 import { tokenEnvOption, urlOption } from '../options';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
+import { summaryOf } from './index';
 import { ConfigError, GitLabTarget, resolveTarget } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
 import { preflightApiToken, PreflightError } from '../../doctor/preflight';
@@ -36,7 +37,7 @@ export function createPoliciesCommand(deps: PoliciesDeps = {}): CommandModule {
     register(program: Command, io: CliIO, state: CommandState) {
       const policies = program
         .command('policies')
-        .description('fine-grained job-token permissions: set what each allowlisted project or group may do (after cdktf deploy)')
+        .description(summaryOf('policies'))
         .addHelpText('after', helpPage('policies'));
       policies
         .command('apply')

@@ -4,6 +4,7 @@ import type { CommandModule } from '../command';
 import { concurrencyOption, tokenEnvOption, urlOption } from '../options';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
+import { summaryOf } from './index';
 import { ConfigError, GitLabTarget, resolveTarget } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
 import { LOCK_FILE_NAME, LockFileError, parseLockFile, writeLockFile } from '../../lockfile';
@@ -79,7 +80,7 @@ export const resolveModule: CommandModule = {
   register(program: Command, io: CliIO, state) {
     program
       .command('resolve')
-      .description(`Resolve every project and group path the app names to its id and write ${LOCK_FILE_NAME}; synth then emits literal ids and no data sources.`)
+      .description(summaryOf('resolve'))
       .option('--synth-dir <dir>', 'synthesized app (cdktf.out)', 'cdktf.out')
       .option('--stack <name>', 'only this stack (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
       .addOption(urlOption())

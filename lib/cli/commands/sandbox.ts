@@ -2,10 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { CommandModule } from '../command';
 import { helpPage } from '../help';
+import { summaryOf } from './index';
 import type { CliIO } from '../io';
 import { describeSecret } from '../../gitlab/secrets';
 import { loadSeed, SandboxState, SeedError, startSandbox } from '../../sandbox';
 import type { Sandbox, SandboxOptions } from '../../sandbox';
+import { startProviderStandIn } from '../../sandbox/provider';
+import type { ProviderStandIn } from '../../sandbox/provider';
+import { describeStandInStopped, describeTerraformEnv } from '../../sandbox/provider/terraform-env';
 import demoSeed from '../../sandbox/demo-seed.json';
 
 interface SandboxFlags {
@@ -17,6 +21,7 @@ interface SandboxFlags {
   randomSeed?: string;
   stateDir?: string;
   maxStateBytes?: string;
+  terraform?: boolean;
 }
 
 export interface SandboxCommandDeps {
@@ -105,7 +110,7 @@ export function createSandboxCommand(deps: SandboxCommandDeps = {}): CommandModu
     register(program, io, state) {
       program
         .command('sandbox')
-        .description('run a local stand-in for GitLab\'s job-token API (GraphQL + REST) for tests, benchmarks and trying tokenscope out')
+        .description(summaryOf('sandbox'))
         .option('--seed <file>', 'JSON seed with users, groups, projects, allowlists and tokens (default: the built-in demo org)')
         .option('--port <n>', 'port on 127.0.0.1; 0 = any free port', '0')
         .option('--latency-ms <ms>', 'delay added to every API response')
@@ -114,6 +119,7 @@ export function createSandboxCommand(deps: SandboxCommandDeps = {}): CommandModu
         .option('--random-seed <n>', 'seed of the fault sequence, for repeatable runs')
         .option('--state-dir <dir>', 'keep GitLab-managed Terraform states (and their locks) in DIR, so a restarted sandbox has them')
         .option('--max-state-bytes <n>', 'GitLab\'s max_terraform_state_size_bytes: larger state uploads get 413 (default 0 = no limit)')
+        .option('--terraform', 'also serve a Terraform provider stand-in for gitlabhq/gitlab and print the exports (TF_REATTACH_PROVIDERS, GITLAB_BASE_URL, ...) that point terraform and cdktf at this sandbox')
         .addHelpText('after', helpPage('sandbox'))
         .action(async (flags: SandboxFlags) => {
           let sandbox: Sandbox;
@@ -128,8 +134,29 @@ export function createSandboxCommand(deps: SandboxCommandDeps = {}): CommandModu
             state.exitCode = 1;
             return;
           }
-          io.stdout.write(describeSandbox(sandbox, label));
+          let standIn: ProviderStandIn | undefined;
+          if (flags.terraform) {
+            // The stand-in reads GITLAB_TOKEN from this process's environment, as a reattached provider does from its own.
+            const env = io.env;
+            try {
+              standIn = await startProviderStandIn({ env: { ...env, GITLAB_BASE_URL: sandbox.url } });
+            } catch (err) {
+              await sandbox.stop();
+              io.stderr.write(`tokenscope sandbox: cannot start the Terraform provider stand-in: ${(err as Error).message}\n`);
+              state.exitCode = 1;
+              return;
+            }
+            io.stdout.write(describeSandbox(sandbox, label));
+            io.stdout.write(describeTerraformEnv({ sandboxUrl: sandbox.url, state: sandbox.state, standIn, standInToken: env.GITLAB_TOKEN || undefined }));
+          } else {
+            io.stdout.write(describeSandbox(sandbox, label));
+          }
           await (deps.waitForStop ?? waitForSignal)(sandbox);
+          if (standIn) {
+            const ps = standIn.stats();
+            await standIn.stop();
+            io.stdout.write(describeStandInStopped(ps));
+          }
           const st = sandbox.stats();
           await sandbox.stop();
           io.stdout.write(`tokenscope sandbox stopped: ${st.httpRequests} HTTP requests (${st.graphqlQueries} GraphQL queries, ${st.restCalls} REST calls, ${st.mutations} mutations${st.stateCalls ? `, ${st.stateCalls} Terraform state calls` : ''})\n`);

@@ -6,6 +6,7 @@ import { concurrencyOption, noProgressOption, tokenEnvOption, urlOption } from '
 import { wholeNumberFlag } from '../flags';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
+import { summaryOf } from './index';
 import { ConfigError, GitLabTarget, resolveTarget } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
 import { LockFileError, readLockFile } from '../../lockfile';
@@ -122,7 +123,7 @@ export const suggestModule: CommandModule = {
   register(program: Command, io: CliIO, state) {
     program
       .command('suggest')
-      .description('Propose allowlist changes from the authentication log: add what jobs use, remove what nobody used. Read-only. Exit 0 nothing to suggest, 2 suggestions, 1 error.')
+      .description(summaryOf('suggest'))
       .option('--synth-dir <dir>', 'synthesized app (cdktf.out) whose scopes to check', 'cdktf.out')
       .option('--stack <name>', 'only this stack (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
       .option('--group <path>', 'check the projects of this group as GitLab holds them now, instead of the synthesized app')

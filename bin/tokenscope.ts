@@ -1,16 +1,15 @@
 #!/usr/bin/env node
-'use strict';
-require('./ts-register');
-const { runCli } = require('../lib/cli/main');
-const { envMasker } = require('../lib/gitlab/secrets');
+import { runCli } from '../lib/cli/main';
+import { envMasker } from '../lib/gitlab/secrets';
 
 runCli(process.argv).then(
   (code) => { process.exitCode = code; },
-  (err) => {
+  (err: unknown) => {
     // Last resort: commands report their own errors; this one still masks every
     // secret-looking environment value and never prints a stack.
     const mask = envMasker(process.env);
-    process.stderr.write(`tokenscope: ${mask(err && err.message ? err.message : String(err))}\n`);
+    const message = err instanceof Error && err.message ? err.message : String(err);
+    process.stderr.write(`tokenscope: ${mask(message)}\n`);
     process.exitCode = 1;
   },
 );
