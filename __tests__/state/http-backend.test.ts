@@ -37,7 +37,7 @@ describe('Terraform\'s http backend against the sandbox\'s GitLab-managed state'
   const outputs: string[] = [];
 
   beforeAll(async () => {
-    requireTerraform();
+    await requireTerraform();
     tf = terraformScratch('tf-state-');
     sb = await startSandbox({ seed: seed(), now: TEST_NOW, stateDir: path.join(tf.dir, 'sandbox-states') });
   });

@@ -1,27 +1,15 @@
-import { spawn, spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 /**
- * Real Terraform for the tests: 1.11.x from PATH, with an empty CLI
- * configuration (no plugin mirror, no credentials helper), no checkpoint calls
- * and automation output. A missing or other Terraform fails the test; never skipped.
+ * Real Terraform without the provider stand-in (the built-in terraform_data is
+ * enough for the state backend): the harness's one version check, an empty CLI
+ * configuration (no plugin mirror, no credentials helper), no checkpoint calls,
+ * automation output. A missing or other Terraform fails the test; never skipped.
  */
-export const TERRAFORM_REQUIRED = 'terraform 1.11.x is required on PATH for the Terraform tests';
-
-export function requireTerraform(): string {
-  const r = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
-  if (r.error || r.status !== 0) throw new Error(`${TERRAFORM_REQUIRED} (not found)`);
-  let version = '';
-  try {
-    version = (JSON.parse(r.stdout) as { terraform_version?: string }).terraform_version ?? '';
-  } catch {
-    version = r.stdout.trim().split('\n')[0] ?? '';
-  }
-  if (!/^1\.11\.\d+$/.test(version)) throw new Error(`${TERRAFORM_REQUIRED} (found ${version || 'an unknown version'})`);
-  return version;
-}
+export { requireTerraform, TERRAFORM_MISSING } from '../terraform/harness';
 
 export interface TfResult {
   readonly code: number;
