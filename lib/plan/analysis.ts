@@ -168,6 +168,18 @@ function toggleOf(raw: RawScopeChange): Toggle {
   return after ? 'on' : 'off';
 }
 
+/**
+ * Terraform's `action_reason` in words where it is one people meet here. With
+ * gitlabhq/gitlab 18.6.1 every change to a scope is planned so: the deprecated,
+ * computed `project_id` turns unknown and forces a replacement.
+ */
+function reasonWords(reason: string | undefined): string {
+  if (reason === undefined) return 'Terraform must recreate it';
+  if (reason === 'replace_because_cannot_update') return 'the provider cannot update it in place; gitlabhq/gitlab replaces a scope on any change';
+  if (reason === 'replace_because_tainted') return 'it is tainted';
+  return reason;
+}
+
 /** The same GitLab project on both sides: equal ids, or equal paths (GitLab paths are case-insensitive). */
 export function sameProject(a: ProjectLabel, b: ProjectLabel): boolean {
   if (a.id !== null && b.id !== null) return a.id === b.id;
@@ -181,7 +193,7 @@ function notesFor(raw: RawScopeChange, previous: ProjectLabel | undefined, proje
     case 'destroy': notes.push(DESTROY_NOTE); break;
     case 'forget': notes.push(FORGET_NOTE); break;
     case 'replace': {
-      let why = raw.actionReason ?? 'Terraform must recreate it';
+      let why = reasonWords(raw.actionReason);
       if (previous) why = `the project changes from ${previous.label} to ${project.label}`;
       else if (renamed) {
         why = `the project attribute changes from ${JSON.stringify(raw.project.before)} to ${JSON.stringify(raw.project.after)}, ` +
