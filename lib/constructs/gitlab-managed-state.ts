@@ -7,13 +7,13 @@ export interface GitLabManagedStateProps {
    * or full path.
    * @default `CI_PROJECT_ID` when synthesized in GitLab CI
    */
-  readonly project?: string;
+  readonly project?: string | undefined;
   /**
    * The state's name in GitLab (Operate > Terraform states). One path segment,
    * at most 255 characters.
    * @default the stack's name
    */
-  readonly name?: string;
+  readonly name?: string | undefined;
 }
 
 /** Where a `TokenScopeStack` keeps its Terraform state: `'gitlab'` is `GitLabManagedState.of()`. */

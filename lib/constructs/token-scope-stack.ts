@@ -24,7 +24,7 @@ export interface TokenScopeStackProps {
    * @default cdktf's local backend: a file on the machine that runs Terraform,
    *   which a CI job loses when it ends
    */
-  readonly state?: StackStateOption;
+  readonly state?: StackStateOption | undefined;
 }
 
 /** The provider's base URL form: the instance's API root with a trailing slash. */
