@@ -15,18 +15,11 @@ import { artifact, buildFile, describeRun, listPipeline, ListedJob, PipelineRun 
 import { COMPONENT_PROJECT, PKG_VERSION } from './ops-repo';
 import { leaksIn, leaksUnder, tokenForms } from './leaks';
 import { PipelineKind, PipelineRig, startPipelineRig } from './rig';
-import { MR_IID, OPS_PROJECT, OPS_PROJECT_ID, PIPELINE_TOKENS, pipelinesSeed } from './seed';
+import { CHANGES, MR_IID, OPS_PROJECT, OPS_PROJECT_ID, PIPELINE_TOKENS, pipelinesSeed } from './seed';
 
 jest.setTimeout(600_000);
 
-const SCOPES = 'scopes/acme.ts';
 const MR_BRANCH = 'allow-scanner-into-secrets';
-/** The declared changes: on main before the deploy, then the merge request's two commits. */
-const CHANGES = {
-  main: { file: SCOPES, from: "project: 'acme/data/warehouse',\n    allowProjects: ['acme/platform/deployer'],", to: "project: 'acme/data/warehouse',\n    allowProjects: ['acme/platform/deployer', 'acme/data/etl'],", project: 'acme/data/warehouse', addProject: 'acme/data/etl' },
-  mr1: { file: SCOPES, from: "project: 'acme/security/secrets',\n    allowProjects: ['acme/platform/deployer'],", to: "project: 'acme/security/secrets',\n    allowProjects: ['acme/platform/deployer', 'acme/security/scanner'],", project: 'acme/security/secrets', addProject: 'acme/security/scanner' },
-  mr2: { file: SCOPES, from: "project: 'acme/platform/tools/lint',\n    allowGroups: ['acme/platform'],", to: "project: 'acme/platform/tools/lint',\n    allowGroups: ['acme/platform', 'acme/security'],", project: 'acme/platform/tools/lint', addGroup: 'acme/security' },
-};
 const ALL_PROJECTS = [...(pipelinesSeed().projects ?? []).map((p) => p.path)].sort();
 
 let rig: PipelineRig;

@@ -23,6 +23,14 @@ export const PIPELINE_TOKENS = {
   job: 'glcbt-64_pipeOpsJobRun7Xq2Mz5',
 } as const;
 
+const SCOPES = 'scopes/acme.ts';
+/** The declared changes of the scenario (edits of what init imported): on main before the deploy, then the merge request's two commits. */
+export const CHANGES = {
+  main: { file: SCOPES, from: "project: 'acme/data/warehouse',\n    allowProjects: ['acme/platform/deployer'],", to: "project: 'acme/data/warehouse',\n    allowProjects: ['acme/platform/deployer', 'acme/data/etl'],", project: 'acme/data/warehouse', addProject: 'acme/data/etl' },
+  mr1: { file: SCOPES, from: "project: 'acme/security/secrets',\n    allowProjects: ['acme/platform/deployer'],", to: "project: 'acme/security/secrets',\n    allowProjects: ['acme/platform/deployer', 'acme/security/scanner'],", project: 'acme/security/secrets', addProject: 'acme/security/scanner' },
+  mr2: { file: SCOPES, from: "project: 'acme/platform/tools/lint',\n    allowGroups: ['acme/platform'],", to: "project: 'acme/platform/tools/lint',\n    allowGroups: ['acme/platform', 'acme/security'],", project: 'acme/platform/tools/lint', addGroup: 'acme/security' },
+};
+
 export function pipelinesSeed(): SeedFile {
   const demo = demoSeed as unknown as SeedFile;
   return {
@@ -37,6 +45,6 @@ export function pipelinesSeed(): SeedFile {
       { token: PIPELINE_TOKENS.read, type: 'personal', user: 'ops', scopes: ['read_api'], name: 'ops-repo-import', expiresAt: '2027-06-30' },
       { token: PIPELINE_TOKENS.job, type: 'job', project: OPS_PROJECT, user: 'ops', jobStatus: 'running' },
     ],
-    mergeRequests: [{ project: OPS_PROJECT, iid: MR_IID, title: 'Let the warehouse take jobs from etl' }],
+    mergeRequests: [{ project: OPS_PROJECT, iid: MR_IID, title: 'Let secrets take jobs from the scanner' }],
   };
 }
