@@ -2,7 +2,7 @@ import type { GitLabHttp } from '../gitlab/http';
 import { nameIds } from '../live/lookup';
 import type { LockFile } from '../lockfile';
 import type { ResolvedScope, TargetRef } from './compare';
-import type { DeclaredRef, DeclaredScope } from './declared';
+import { DeclaredReadError, declaredTwice, type DeclaredRef, type DeclaredScope } from './declared';
 
 export interface IdResolution {
   readonly scopes: ResolvedScope[];
@@ -40,6 +40,7 @@ export async function resolveDeclaredIds(
       groups: d.groups.map((r) => resolve(r, rev.groups)),
     };
   });
+  assertNamedOnce(declared, scopes);
   return {
     scopes,
     unresolved: {
@@ -47,4 +48,19 @@ export async function resolveDeclaredIds(
       groups: [...wantGroups].filter((id) => !rev.groups.has(id)),
     },
   };
+}
+
+/** A project declared by path in one stack and by id in another is only seen twice once the id is named. */
+function assertNamedOnce(declared: readonly DeclaredScope[], scopes: readonly ResolvedScope[]): void {
+  const first = new Map<string, number>();
+  scopes.forEach((s, i) => {
+    const key = s.project.toLowerCase();
+    const prev = first.get(key);
+    if (prev === undefined) {
+      first.set(key, i);
+      return;
+    }
+    const at = (d: DeclaredScope) => ({ scope: d, file: d.file ?? d.stack });
+    throw new DeclaredReadError(declaredTwice(s.project, at(declared[prev]), at(declared[i])));
+  });
 }
