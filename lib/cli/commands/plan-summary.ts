@@ -24,7 +24,7 @@ import { needsAuthLog } from '../../plan/risks';
 import { analyzePlans, buildSummary, namesFromPlans, unresolvedIds } from '../../plan/summary';
 import { serializeWidgetReport } from '../../plan/widget-report';
 
-/** Exit codes: 0 summary produced, 1 error, 3 risks found with --fail-on-risk. */
+/** Exit codes: 0 summary produced, 1 error (with --fail-on-risk also: a risk check that could not be made), 3 risks found with --fail-on-risk. */
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_RISK = 3;
@@ -99,6 +99,7 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
     let names = mergeNames(namesFromPlans(plans), lock ? namesFromLock(lock) : emptyNames());
     let scopes = analyzePlans(plans, names);
     let authLogs: AuthLogs | undefined;
+    const notChecked: string[] = [];
     let http: GitLabHttp | undefined;
     if (opts.resolve || opts.authLog) {
       const purpose = [opts.resolve ? '--resolve' : '', opts.authLog ? '--auth-log' : ''].filter(Boolean).join(' ');
@@ -117,14 +118,14 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
       if (opts.authLog) {
         const paths = scopes.filter(needsAuthLog).map((s) => s.project.path as string);
         const unnamed = scopes.filter((s) => !s.project.path && s.project.id !== null).map((s) => s.project.label);
-        if (unnamed.length > 0) warnings.push(`auth log not read for ${unnamed.join(', ')}: the project is known only by id (use --resolve or the lock file)`);
+        if (unnamed.length > 0) notChecked.push(`auth log not read for ${unnamed.join(', ')}: the project is known only by id (use --resolve or the lock file)`);
         const logs = await fetchAuthLogs(http, paths);
-        warnings.push(...logs.warnings);
+        notChecked.push(...logs.warnings);
         authLogs = logs.value;
       }
     }
 
-    const summary = buildSummary({ plans, scopes, authLogs, warnings, now });
+    const summary = buildSummary({ plans, scopes, authLogs, warnings, notChecked, now });
     const footer = pipelineFooter(io.env);
     // Permissions are not in the plan JSON (they travel in a // comment): read them from the synth dir.
     let policies: PolicySection | undefined;
@@ -150,7 +151,11 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
       io.stderr.write(`tokenscope plan-summary: ${result.action} note ${result.noteId} on merge request !${mr.iid}\n`);
     }
     for (const w of summary.warnings) io.stderr.write(`tokenscope plan-summary: warning: ${mask(w)}\n`);
-    return opts.failOnRisk && summary.risks.length > 0 ? EXIT_RISK : EXIT_OK;
+    for (const w of summary.notChecked) io.stderr.write(`tokenscope plan-summary: not checked: ${mask(w)}\n`);
+    if (!opts.failOnRisk) return EXIT_OK;
+    // An unread source is never "no risks": what could not be checked fails the gate, before any risk found.
+    if (summary.notChecked.length > 0) return EXIT_ERROR;
+    return summary.risks.length > 0 ? EXIT_RISK : EXIT_OK;
   } catch (e) {
     // Expected failures (PlanInputError, LockFileError, ConfigError, PreflightError, MrNoteError, GitLabHttpError) carry a message meant for people.
     return fail(e instanceof Error ? e.message : String(e));
