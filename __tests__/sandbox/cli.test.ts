@@ -56,5 +56,19 @@ describe('tokenscope sandbox', () => {
     expect((await runSandbox(['--fault-rate', '1.5'])).err).toBe('tokenscope sandbox: --fault-rate must be a share between 0 and 1 (got "1.5")\n');
     expect((await runSandbox(['--port', '70000'])).err).toBe('tokenscope sandbox: --port must be a port number 0-65535 (0 = any free port) (got "70000")\n');
     expect((await runSandbox(['--rate-limit', '0'])).err).toBe('tokenscope sandbox: --rate-limit must be a whole number of requests per minute > 0 (got "0")\n');
+    expect((await runSandbox(['--max-complexity', '2.5'])).err).toBe('tokenscope sandbox: --max-complexity must be a whole number > 0 (got "2.5")\n');
+  });
+
+  it('--max-complexity makes the sandbox stricter than GitLab, and says so', async () => {
+    let answer: unknown;
+    const r = await runSandbox(['--max-complexity', '4'], async (sb) => {
+      answer = await (await fetch(`${sb.url}/api/graphql`, {
+        method: 'POST', headers: { 'PRIVATE-TOKEN': 'glpat-sandbox-ops-maintainer-0000000001', 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ project(fullPath: "acme/web/storefront") { id fullPath ciCdSettings { inboundJobTokenScopeEnabled } } }' }),
+      })).json();
+    });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("GraphQL complexity limit: 4 (stricter than GitLab's 200/250/300)\n");
+    expect(answer).toEqual({ errors: [{ message: 'Query has complexity of 5, which exceeds max complexity of 4' }] });
   });
 });

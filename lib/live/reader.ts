@@ -35,7 +35,6 @@ interface Draft {
   autoProjects: Set<number>;
   autoGroups: Set<number>;
   authLog?: AuthLogEntry[];
-  deletedOrigins: number;
   failed?: LiveResult;
 }
 
@@ -197,10 +196,7 @@ export async function readLiveScopes(
           return [];
         }
         const page = list === 'ciJobTokenAuthLogs' ? authLogPage(conn) : entryPage(conn);
-        if (list === 'ciJobTokenAuthLogs') {
-          (d.authLog ??= []).push(...(page.items as AuthLogEntry[]));
-          d.deletedOrigins += deletedOriginRows(r.errors);
-        }
+        if (list === 'ciJobTokenAuthLogs') (d.authLog ??= []).push(...(page.items as AuthLogEntry[]));
         else if (list === 'inboundAllowlist') d.projects.push(...(page.items as Draft['projects']));
         else d.groups.push(...(page.items as Draft['groups']));
         if (page.hasNextPage && page.endCursor) {
@@ -268,7 +264,6 @@ function draftFrom(requested: string, n: Record<string, unknown>, errors: GraphQ
     groups: [],
     autoProjects: new Set(),
     autoGroups: new Set(),
-    deletedOrigins: 0,
   };
   if (!scope || !settings) {
     const denied = errors.length === 0 || errors.some((e) => e.message.includes(PERMISSION_TEXT));
@@ -285,7 +280,6 @@ function draftFrom(requested: string, n: Record<string, unknown>, errors: GraphQ
     const logs = n.ciJobTokenAuthLogs;
     if (logs) {
       d.authLog = authLogPage(logs).items;
-      d.deletedOrigins = deletedOriginRows(errors);
     } else {
       // A null log is a permission problem only when GitLab says so; anything else keeps GitLab's words.
       const logErrors = errors.filter((e) => (e.path ?? []).includes('ciJobTokenAuthLogs'));
@@ -312,7 +306,7 @@ function toScope(d: Draft): LiveScope {
     // GitLab lists the project itself in its own inbound allowlist.
     projects: uniqueBy(d.projects.filter((e) => e.fullPath.toLowerCase() !== self && (d.id === undefined || e.id !== d.id))).map(entry(d.autoProjects)),
     groups: uniqueBy(d.groups).map(entry(d.autoGroups)),
-    ...(d.authLog ? { authLog: d.authLog, authLogDeletedOrigins: d.deletedOrigins } : {}),
+    ...(d.authLog ? { authLog: d.authLog } : {}),
   };
 }
 
@@ -334,18 +328,6 @@ function authLogPage(conn: unknown): Page<AuthLogEntry> {
     }
   }
   return { items, hasNextPage: !!c?.pageInfo?.hasNextPage, endCursor: c?.pageInfo?.endCursor ?? null };
-}
-
-/** Auth-log rows nulled because their origin project was deleted: errors at `...ciJobTokenAuthLogs.nodes[i].originProject`. */
-function deletedOriginRows(errors: readonly GraphQLError[]): number {
-  const rows = new Set<number>();
-  for (const e of errors) {
-    const p = e.path ?? [];
-    const at = p.indexOf('ciJobTokenAuthLogs');
-    const row = p[at + 2];
-    if (at >= 0 && p[at + 1] === 'nodes' && typeof row === 'number' && p[p.length - 1] === 'originProject') rows.add(row);
-  }
-  return rows.size;
 }
 
 export function errorsAt(errors: readonly GraphQLError[], prefix: Array<string | number>): GraphQLError[] {

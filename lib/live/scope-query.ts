@@ -17,10 +17,14 @@ function scopeFields(authLog: boolean): string {
   ].join('\n      ');
 }
 
-/** Up to 50 projects by full path, each with its toggle, counts and the first page of each list. */
+/**
+ * Up to 50 projects by full path, each with its toggle, counts and the first
+ * page of each list; `queryComplexity` tells the engine GitLab's own score and limit.
+ */
 export function scopesQuery(authLog: boolean): string {
   const vars = `$paths: [String!]!, $n: Int!, $after: String, $pf: Int!, $gf: Int!${authLog ? ', $af: Int!' : ''}`;
   return `query TokenscopeScopes(${vars}) {
+  queryComplexity { score limit }
   projects(fullPaths: $paths, first: $n, after: $after) {
     nodes {
       ${scopeFields(authLog)}

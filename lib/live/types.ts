@@ -30,14 +30,12 @@ export interface LiveScope {
   /** Inbound project allowlist, the project's own entry removed. */
   readonly projects: readonly LiveEntry[];
   readonly groups: readonly LiveEntry[];
-  /** Present when the authentication log was asked for. */
-  readonly authLog?: readonly AuthLogEntry[];
   /**
-   * Rows of the authentication log whose origin project was deleted: GitLab
-   * cannot return their non-null `originProject`, so the row comes back null
-   * with an error at its path. Not in `authLog`; present with it.
+   * Present when the authentication log was asked for. GitLab leaves out rows
+   * whose origin project was deleted (`with_existing_origin_projects`), so
+   * they can be neither listed nor counted.
    */
-  readonly authLogDeletedOrigins?: number;
+  readonly authLog?: readonly AuthLogEntry[];
 }
 
 /** Why a project could not be read. `not_found` covers "absent or invisible": GitLab does not tell them apart. */

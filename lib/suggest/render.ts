@@ -29,6 +29,8 @@ export function renderSuggestText(report: SuggestReport): string {
     for (const n of p.notes) lines.push(`  note    ${n}`);
     if (p.sourceProblem) lines.push(`  patch   ${p.sourceProblem}`);
   }
+  // What the log cannot show, once per run.
+  if (report.caveats.length > 0) lines.push('', ...report.caveats.map((c) => `note: ${c}`));
   return lines.join('\n') + '\n';
 }
 

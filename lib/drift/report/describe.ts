@@ -29,6 +29,7 @@ export function describeFinding(f: Finding): string {
         '(tokenscope policies apply sets them)';
     case 'project_not_found':
     case 'permission_denied':
+    case 'policies_not_enforced':
       return f.message ?? '';
     default:
       return '';
