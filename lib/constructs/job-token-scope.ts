@@ -208,6 +208,19 @@ export class JobTokenScope extends Construct {
     return this.projectRef !== undefined && this.projectRef.key === ref.key;
   }
 
+  /** The lock file's id for a reference (a literal id is its own). */
+  private lockedId(ref: TargetRef): number | undefined {
+    if (ref.kind === 'id') return ref.id;
+    return this.lookups.lock?.projects[ref.path.toLowerCase()];
+  }
+
+  /** A path and an id name the same project once the lock file ties them: `acme/web` and `"12"`. */
+  private isSelfByLock(ref: TargetRef): boolean {
+    if (!this.lookups.lock || !this.projectRef) return false;
+    const self = this.lockedId(this.projectRef);
+    return self !== undefined && self === this.lockedId(ref);
+  }
+
   private projectIds(): number[] {
     return this.resolveIds('allowProjects');
   }
@@ -252,6 +265,12 @@ export class JobTokenScope extends Construct {
           errors.push(
             `${subject}: allowProjects[${e.origin.index}] ${JSON.stringify(e.raw)} is the project itself; a project always ` +
               `reaches itself and GitLab refuses it ("Target project can't be the same as the source project"). Remove it.`,
+          );
+        }
+        if (list === 'allowProjects' && e.origin.kind === 'props' && !this.isSelf(e.ref) && this.isSelfByLock(e.ref)) {
+          errors.push(
+            `${subject}: allowProjects[${e.origin.index}] ${JSON.stringify(e.raw)} is the project itself (tokenscope.lock.json gives both ` +
+              `the id ${this.lockedId(e.ref)}); GitLab refuses it ("Target project can't be the same as the source project"). Remove it.`,
           );
         }
         const prev = firstAt.get(e.ref.key);

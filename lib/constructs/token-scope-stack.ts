@@ -3,6 +3,7 @@ import { TerraformStack } from 'cdktf';
 import { GitlabProvider } from '@cdktf/provider-gitlab/lib/provider';
 import { LockSource } from './lock-source';
 import { TargetLookups } from './target-lookups';
+import { lockInstanceProblem } from './lock-instance';
 
 export interface TokenScopeStackProps {
   /**
@@ -45,5 +46,7 @@ export class TokenScopeStack extends TerraformStack {
     super(scope, id);
     this.provider = new GitlabProvider(this, 'gitlab', props.baseUrl ? { baseUrl: providerBaseUrl(props.baseUrl) } : {});
     this.lookups = TargetLookups.of(this, props.lockFile ?? undefined);
+    const lockProblem = lockInstanceProblem(this.lookups.lock, props.baseUrl);
+    if (lockProblem) this.node.addValidation({ validate: () => [`TokenScopeStack ${this.node.path}: ${lockProblem}`] });
   }
 }
