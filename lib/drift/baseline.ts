@@ -28,7 +28,9 @@ export class BaselineError extends Error {
   }
 }
 
-const ACCEPTABLE = new Set<FindingKind>(FINDING_KINDS.filter((k) => k !== 'project_not_found' && k !== 'permission_denied'));
+// A wrong lock file is never "known drift": it misnames what Terraform applies.
+const NEVER_ACCEPTED = new Set<FindingKind>(['project_not_found', 'permission_denied', 'lock_mismatch']);
+const ACCEPTABLE = new Set<FindingKind>(FINDING_KINDS.filter((k) => !NEVER_ACCEPTED.has(k)));
 
 /**
  * Identity of a finding across runs: project, kind, target (case-insensitive)

@@ -1,5 +1,6 @@
 import type { GitLabHttp } from '../gitlab/http';
 import { nameIds } from '../live/lookup';
+import type { LockMismatch } from '../live/lock-check';
 import type { LockFile } from '../lockfile';
 import type { ResolvedScope, TargetRef } from './compare';
 import { DeclaredReadError, declaredTwice, type DeclaredRef, type DeclaredScope } from './declared';
@@ -8,11 +9,14 @@ export interface IdResolution {
   readonly scopes: ResolvedScope[];
   /** Ids neither the lock file nor GitLab turned into paths (they still match live entries by id). */
   readonly unresolved: { projects: number[]; groups: number[] };
+  /** Lock-file entries GitLab contradicts (checked only when `http` is given); GitLab's names are used. */
+  readonly lockMismatches: readonly LockMismatch[];
 }
 
 /**
- * Turns literal ids in the declaration into paths: first from the lock file,
- * then (for what is left, when `http` is given) from GitLab in one batched lookup.
+ * Turns literal ids in the declaration into paths: with `http`, GitLab names
+ * every id in one batched lookup and the lock file is checked against it (and
+ * names only what GitLab does not show); without, the lock file names them.
  */
 export async function resolveDeclaredIds(
   declared: readonly DeclaredScope[],
@@ -47,6 +51,7 @@ export async function resolveDeclaredIds(
       projects: [...wantProjects].filter((id) => !rev.projects.has(id)),
       groups: [...wantGroups].filter((id) => !rev.groups.has(id)),
     },
+    lockMismatches: rev.lockMismatches,
   };
 }
 

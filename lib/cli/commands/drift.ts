@@ -9,7 +9,8 @@ import { helpPage } from '../help';
 import { summaryOf } from './index';
 import { ConfigError, resolveTarget, GitLabTarget, normalizeBaseUrl, URL_ENV_VARS } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
-import { readLockFile, LockFileError } from '../../lockfile';
+import { readLockFile, LockFileError, LOCK_FILE_NAME } from '../../lockfile';
+import { lockInstanceProblem } from '../../constructs/lock-instance';
 import { preflightApiToken, PreflightError } from '../../doctor';
 import {
   applyBaseline, baselineFrom, BaselineError, DEFAULT_AUTH_LOG_DAYS, DeclaredReadError, exitCodeFor, EXIT_ERROR, FORMATS, Format,
@@ -73,6 +74,9 @@ export async function driftCommand(opts: DriftCliOptions, io: CliIO, deps: Drift
     target = resolveTarget(io.env, { url: opts.url ?? stackUrl, tokenEnv: opts.tokenEnv });
     for (const w of instanceWarnings(opts.url, stackUrl, io.env)) io.stderr.write(`tokenscope drift: warning: ${w}\n`);
     const lock = readLockFile(io.cwd);
+    if (lock?.gitlabUrl && lockInstanceProblem(lock, target.baseUrl)) {
+      io.stderr.write(`tokenscope drift: warning: ${LOCK_FILE_NAME} was resolved against ${lock.gitlabUrl}, not ${target.baseUrl}; its ids are checked against ${target.baseUrl}\n`);
+    }
 
     let preflightRequests = 0;
     const baseFetch = deps.fetchImpl ?? fetch;
