@@ -30,6 +30,7 @@ interface Draft {
   fullPath: string;
   id: number | undefined;
   raw: boolean | null;
+  visibility?: string;
   projects: Array<{ fullPath: string; id: number | undefined }>;
   groups: Array<{ fullPath: string; id: number | undefined }>;
   autoProjects: Set<number>;
@@ -55,6 +56,7 @@ export async function readLiveScopes(
   const limits: QueryLimits = { ...GITLAB_LIMITS, ...(opts.limits ?? {}) };
   const concurrency = Math.max(1, opts.concurrency ?? 4);
   const authLog = opts.authLog ?? false;
+  const visibility = opts.visibility ?? false;
   const startRequests = http.requestCount;
   const unique = dedupe(paths);
   const drafts = new Map<string, Draft>();
@@ -92,7 +94,7 @@ export async function readLiveScopes(
       gf: pageSize(batch, (e) => e.groups, 2),
       ...(authLog ? { af: 20 } : {}),
     };
-    const query = scopesQuery(authLog);
+    const query = scopesQuery(authLog, visibility);
     return {
       query,
       variables,
@@ -260,6 +262,7 @@ function draftFrom(requested: string, n: Record<string, unknown>, errors: GraphQ
     fullPath,
     id: gidNumber(n.id),
     raw: typeof settings?.inboundJobTokenScopeEnabled === 'boolean' ? settings.inboundJobTokenScopeEnabled : null,
+    ...(typeof n.visibility === 'string' ? { visibility: n.visibility } : {}),
     projects: [],
     groups: [],
     autoProjects: new Set(),
@@ -303,6 +306,7 @@ function toScope(d: Draft): LiveScope {
     fullPath: d.fullPath,
     id: d.id,
     inboundJobTokenScopeEnabled: d.raw,
+    ...(d.visibility !== undefined ? { visibility: d.visibility } : {}),
     // GitLab lists the project itself in its own inbound allowlist.
     projects: uniqueBy(d.projects.filter((e) => e.fullPath.toLowerCase() !== self && (d.id === undefined || e.id !== d.id))).map(entry(d.autoProjects)),
     groups: uniqueBy(d.groups).map(entry(d.autoGroups)),

@@ -21,6 +21,8 @@ export interface LiveScope {
   readonly id: number | undefined;
   /** `ciCdSettings.inboundJobTokenScopeEnabled`: the project's own stored value (null when GitLab hides it). */
   readonly inboundJobTokenScopeEnabled: boolean | null;
+  /** `Project.visibility` (`private`, `internal`, `public`), present when asked for (`visibility`). */
+  readonly visibility?: string;
   /**
    * REST `inbound_enabled` (project value OR instance enforcement), read only
    * when asked for (`effective`) and the raw value is false; undefined when not
@@ -57,6 +59,8 @@ export interface ReadLiveOptions {
   readonly authLog?: boolean;
   /** For projects whose raw toggle is false, GET /projects/:id/job_token_scope for the effective value. */
   readonly effective?: boolean;
+  /** Read `Project.visibility` too (one more field per project). */
+  readonly visibility?: boolean;
   /** Parallel HTTP requests. @default 4 */
   readonly concurrency?: number;
   /**

@@ -15,7 +15,7 @@ import { fetchAuthLogs, resolveIdsFromGitLab } from '../../plan/gitlab-lookups';
 import { assertNoteOrigin, mergeRequestFromEnv, noteBody, noteMarker, upsertMrNote } from '../../plan/mr-note';
 import { emptyNames, mergeNames, namesFromLock } from '../../plan/names';
 import { distinctStacks, readPlanFile } from '../../plan/plan-file';
-import { renderJson, toJsonReport } from '../../plan/render-json';
+import { toJsonReport } from '../../plan/render-json';
 import { readDeclaredPolicySources } from '../../policies/declared';
 import { comparedSection, declaredSection, PolicySection, policySectionJson, policySectionMarkdown } from '../../policies/plan-section';
 import { renderMarkdown } from '../../plan/render-markdown';
@@ -23,6 +23,8 @@ import type { AuthLogs } from '../../plan/risks';
 import { needsAuthLog } from '../../plan/risks';
 import { analyzePlans, buildSummary, namesFromPlans, unresolvedIds } from '../../plan/summary';
 import { serializeWidgetReport } from '../../plan/widget-report';
+import { groupMembersForPlan, reachPlanJson, reachPlanMarkdown, reachPlanSection } from '../../reach/plan-section';
+import { wholeNumberFlag } from '../flags';
 
 /** Exit codes: 0 summary produced, 1 error (with --fail-on-risk also: a risk check that could not be made), 3 risks found with --fail-on-risk. */
 export const EXIT_OK = 0;
@@ -48,6 +50,8 @@ interface Options {
   noteKey?: string;
   failOnRisk?: boolean;
   synthDir?: string;
+  expandGroups?: boolean;
+  maxGroupProjects: string;
 }
 
 class UsageError extends Error {}
@@ -72,6 +76,8 @@ export function createPlanSummaryCommand(deps: PlanSummaryDeps = {}): CommandMod
         .option('--note-key <key>', 'keep a separate note per key (e.g. per ops directory) instead of one per merge request')
         .option('--fail-on-risk', 'exit 3 when the summary has risk notes')
         .option('--synth-dir <dir>', 'also show fine-grained job-token permissions declared in this synth dir (compared with GitLab with --resolve)')
+        .option('--expand-groups', 'reach section: read the projects of group entries over GitLab (default: the lock file\'s projects)')
+        .option('--max-group-projects <n>', 'reach section: a risk when one entry lets more projects reach a project', '50')
         .addHelpText('after', helpPage('plan-summary'))
         .action(async (files: string[], opts: Options) => {
           state.exitCode = await runPlanSummary(files, opts, io, deps);
@@ -92,6 +98,7 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
   };
   try {
     const now = (deps.now ?? (() => new Date()))();
+    const maxGroupProjects = wholeNumberFlag(opts.maxGroupProjects ?? '50', '--max-group-projects', 1, 1_000_000);
     const plans = distinctStacks(files.map((f) => readPlanFile(f, io.cwd)));
     const lock = opts.lock ? loadLockFile(opts.lock, io.cwd) : readLockFile(io.cwd);
     const warnings: string[] = [];
@@ -101,8 +108,8 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
     let authLogs: AuthLogs | undefined;
     const notChecked: string[] = [];
     let http: GitLabHttp | undefined;
-    if (opts.resolve || opts.authLog) {
-      const purpose = [opts.resolve ? '--resolve' : '', opts.authLog ? '--auth-log' : ''].filter(Boolean).join(' ');
+    if (opts.resolve || opts.authLog || opts.expandGroups) {
+      const purpose = [opts.resolve ? '--resolve' : '', opts.authLog ? '--auth-log' : '', opts.expandGroups ? '--expand-groups' : ''].filter(Boolean).join(' ');
       // Auth logs need Maintainer on the targets; naming ids needs only sight of them.
       const role = opts.authLog ? undefined : 'at least Guest on the projects and groups';
       http = await gitlabClient(resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv }), purpose, 'read_api', role, deps);
@@ -133,8 +140,13 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
       const sources = readDeclaredPolicySources(path.resolve(io.cwd, opts.synthDir));
       policies = opts.resolve && http ? await comparedSection(http, sources, lock) : declaredSection(sources);
     }
-    const markdown = renderMarkdown(summary, { footer }) + (policies ? policySectionMarkdown(policies) : '');
-    const json = () => (policies ? JSON.stringify({ ...toJsonReport(summary), policies: policySectionJson(policies) }, null, 2) + '\n' : renderJson(summary));
+    // Who can reach each changed project, before and after (lib/reach/plan-section).
+    const groupMembers = await groupMembersForPlan(scopes, { lock, http: opts.expandGroups ? http : undefined });
+    const reach = reachPlanSection(scopes, groupMembers.members, { source: groupMembers.source, maxGroupProjects, warnings: groupMembers.warnings });
+    const markdown = renderMarkdown(summary, { footer }) + (policies ? policySectionMarkdown(policies) : '') + reachPlanMarkdown(reach);
+    const json = () => JSON.stringify({
+      ...toJsonReport(summary), ...(policies ? { policies: policySectionJson(policies) } : {}), reach: reachPlanJson(reach),
+    }, null, 2) + '\n';
     const text = mask(opts.format === 'json' ? json() : markdown);
     if (opts.output) writeFile(io.cwd, opts.output, text);
     else io.stdout.write(text);
@@ -155,7 +167,7 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
     if (!opts.failOnRisk) return EXIT_OK;
     // An unread source is never "no risks": what could not be checked fails the gate, before any risk found.
     if (summary.notChecked.length > 0) return EXIT_ERROR;
-    return summary.risks.length > 0 ? EXIT_RISK : EXIT_OK;
+    return summary.risks.length > 0 || reach.risks.length > 0 ? EXIT_RISK : EXIT_OK;
   } catch (e) {
     // Expected failures (PlanInputError, LockFileError, ConfigError, PreflightError, MrNoteError, GitLabHttpError) carry a message meant for people.
     return fail(e instanceof Error ? e.message : String(e));
