@@ -3,6 +3,7 @@ import type { CommandModule } from '../command';
 import { helpPage } from '../help';
 import { summaryOf } from './index';
 import { diagnoseToken } from '../../doctor/diagnose';
+import { checkTokenEnvName } from '../../gitlab/config';
 import { resolveDoctorSources } from '../../doctor/input';
 import { renderJson, renderText } from '../../doctor/render';
 import { EXPECT_ALIASES, parseExpect } from '../../doctor/types';
@@ -32,6 +33,13 @@ export const doctorCommand: CommandModule = {
         const expect = flags.expect === undefined ? undefined : parseExpect(flags.expect);
         if (flags.expect !== undefined && !expect) {
           io.stderr.write(`tokenscope doctor: unknown --expect "${flags.expect}"; use one of: ${Object.keys(EXPECT_ALIASES).join(', ')}\n`);
+          state.exitCode = 1;
+          return;
+        }
+        try {
+          checkTokenEnvName(flags.tokenEnv, io.env);
+        } catch (err) {
+          io.stderr.write(`tokenscope doctor: ${(err as Error).message}\n`);
           state.exitCode = 1;
           return;
         }

@@ -21,6 +21,7 @@ import { progressBar } from '../../drift/progress';
 import { declaredFromFiles, readStackFiles } from '../../drift/declared';
 import { stackGitLabUrl } from '../../drift/stack-url';
 import { commandErrorMessage } from '../command-error';
+import { errorJson } from '../argv';
 import { driftMermaid } from '../../reach/drift-mermaid';
 
 export const DEFAULT_BASELINE = 'tokenscope.baseline.json';
@@ -118,12 +119,22 @@ export async function driftCommand(opts: DriftCliOptions, io: CliIO, deps: Drift
     }
     return code;
   } catch (err) {
-    io.stderr.write(commandErrorMessage(err, target, {
+    const line = commandErrorMessage(err, target, {
       command: 'drift',
       env: io.env,
       tokenEnv: opts.tokenEnv,
       expected: [PreflightError, ConfigError, DeclaredReadError, LockFileError, BaselineError, ShardError],
-    }));
+    });
+    io.stderr.write(line);
+    // The report files a CI job keeps say what happened instead of being missing (stdout gets it from runCli).
+    const files = [opts.jsonOutput, opts.format === 'json' ? opts.output : undefined].filter((f): f is string => !!f);
+    for (const f of files) {
+      try {
+        fs.writeFileSync(path.resolve(io.cwd, f), errorJson('drift', line.trimEnd(), EXIT_ERROR));
+      } catch {
+        // The error above is what matters; an unwritable report path adds nothing to it.
+      }
+    }
     return EXIT_ERROR;
   }
 }
