@@ -72,7 +72,7 @@ export function explainAuthFailure(
 /** Which variable to set, named as the user chose it (`--token-env NAME`) or by default. */
 function noTokenReason(target: GitLabTarget): string {
   const name = target.tokenVars?.[0] ?? 'GITLAB_TOKEN';
-  if (!target.tokenEnvGiven) return `set ${name} to one (or name its variable with --token-env NAME)`;
+  if (!target.tokenEnvGiven || name === 'GITLAB_TOKEN') return `set ${name} to one (or name its variable with --token-env NAME)`;
   return `${shownTokenEnv(name)} (named by --token-env) is not set or empty; set it to the token, or name the variable that holds it`;
 }
 
