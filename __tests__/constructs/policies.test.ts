@@ -18,6 +18,7 @@ describe('fine-grained policies on allowlist entries', () => {
     expect(r.target_project_ids).toEqual(['${data.gitlab_project.project_acme_api.id}', '${data.gitlab_project.project_acme_plain.id}']);
     expect((r['//'] as Record<string, unknown>)[POLICY_METADATA_KEY]).toEqual({
       version: 1,
+      project: 'acme/web',
       policies: [
         { kind: 'project', target: 'acme/api', policies: ['ADMIN_PACKAGES', 'READ_JOBS'] },
         { kind: 'group', target: 'acme/tools', policies: ['READ_RELEASES'] },
@@ -25,11 +26,11 @@ describe('fine-grained policies on allowlist entries', () => {
     });
   });
 
-  test('no policies, no comment block', () => {
+  test('no policies: the comment block carries the project\'s path and an empty list', () => {
     const { stack } = newStack();
     new JobTokenScope(stack, 'web', { project: 'acme/web', allowProjects: ['acme/api'] });
     const r = resourceWithComments(stack, 'scope_acme_web');
-    expect((r['//'] as Record<string, unknown>)[POLICY_METADATA_KEY]).toBeUndefined();
+    expect((r['//'] as Record<string, unknown>)[POLICY_METADATA_KEY]).toEqual({ version: 1, project: 'acme/web', policies: [] });
   });
 
   test('an empty policy set is refused', () => {

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { jsonErrorReason } from '../util/json-error';
 import { readTextFile } from '../util/read-file';
 import { parseTargetRef } from '../model/target';
+import { POLICY_METADATA_KEY } from '../model/scope-metadata';
 
 /** A project or group as the synthesized JSON names it: a full path (from a data source) or a literal id. */
 export type DeclaredRef = { readonly path: string; readonly id?: number } | { readonly path?: undefined; readonly id: number };
@@ -36,6 +37,7 @@ export interface StackJson {
   resource?: {
     gitlab_project_job_token_scopes?: Record<string, {
       project?: unknown; project_id?: unknown; enabled?: unknown; target_project_ids?: unknown; target_group_ids?: unknown;
+      '//'?: unknown;
     }>;
   };
 }
@@ -223,6 +225,9 @@ export function declaredFromStack(stack: string, json: StackJson, file = stack):
       project = { path: rawProject };
     } else {
       project = ref(rawProject, 'project', `${name}.project`);
+      // A literal id (from the lock file): the constructs keep the path in the `//` metadata.
+      const known = project.path === undefined ? metadataProjectPath(r['//']) : undefined;
+      if (known) project = { id: project.id, path: known };
     }
     const list = (v: unknown, kind: 'project' | 'group', field: string): DeclaredRef[] => {
       if (v === undefined || v === null) return [];
@@ -240,4 +245,16 @@ export function declaredFromStack(stack: string, json: StackJson, file = stack):
     });
   }
   return out;
+}
+
+/**
+ * The project's full path that the constructs write into the resource's
+ * `"//": {"tokenscope": {"project": ...}}` block (Terraform ignores it), if any.
+ */
+export function metadataProjectPath(comment: unknown): string | undefined {
+  if (!comment || typeof comment !== 'object') return undefined;
+  const meta = (comment as Record<string, unknown>)[POLICY_METADATA_KEY];
+  if (!meta || typeof meta !== 'object') return undefined;
+  const p = (meta as Record<string, unknown>).project;
+  return typeof p === 'string' && p !== '' && !p.includes('${') ? p : undefined;
 }

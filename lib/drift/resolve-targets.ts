@@ -1,7 +1,7 @@
 import type { GitLabHttp } from '../gitlab/http';
 import { nameIds } from '../live/lookup';
 import type { LockMismatch } from '../live/lock-check';
-import type { LockFile } from '../lockfile';
+import { lockKey, type LockFile } from '../lockfile';
 import type { ResolvedScope, TargetRef } from './compare';
 import { DeclaredReadError, declaredTwice, type DeclaredRef, type DeclaredScope } from './declared';
 
@@ -27,12 +27,16 @@ export async function resolveDeclaredIds(
   const wantProjects = new Set<number>();
   const wantGroups = new Set<number>();
   for (const d of declared) {
-    for (const r of [d.project, ...d.projects]) if (r.path === undefined) wantProjects.add(r.id);
-    for (const r of d.groups) if (r.path === undefined) wantGroups.add(r.id);
+    for (const r of [d.project, ...d.projects]) if (r.id !== undefined) wantProjects.add(r.id);
+    for (const r of d.groups) if (r.id !== undefined) wantGroups.add(r.id);
   }
-  const rev = await nameIds(http, lock, wantProjects, wantGroups, opts);
-  const resolve = (r: DeclaredRef, map: Map<number, string>): TargetRef =>
-    r.path !== undefined ? { path: r.path, ...(r.id !== undefined ? { id: r.id } : {}) } : { id: r.id, ...(map.has(r.id) ? { path: map.get(r.id) } : {}) };
+  const rev = await nameIds(http, withDeclaredPairs(lock, declared), wantProjects, wantGroups, opts);
+  // An id is what Terraform applies: GitLab's name for it wins over the path written next to it.
+  const resolve = (r: DeclaredRef, map: Map<number, string>): TargetRef => {
+    if (r.id === undefined) return { path: r.path };
+    const p = map.get(r.id) ?? r.path;
+    return { id: r.id, ...(p !== undefined ? { path: p } : {}) };
+  };
   const scopes = declared.map((d): ResolvedScope => {
     const project = resolve(d.project, rev.projects);
     return {
@@ -53,6 +57,26 @@ export async function resolveDeclaredIds(
     },
     lockMismatches: rev.lockMismatches,
   };
+}
+
+/**
+ * The lock file plus the id-path pairs the synthesized stacks carry (a numeric
+ * project with its path in the `//` metadata, written from the lock at synth):
+ * every pair is a claim GitLab checks, the stacks' own winning over the file.
+ */
+function withDeclaredPairs(lock: LockFile | undefined, declared: readonly DeclaredScope[]): LockFile | undefined {
+  const projects: Record<string, number> = { ...(lock?.projects ?? {}) };
+  let added = false;
+  for (const d of declared) {
+    for (const r of [d.project, ...d.projects]) {
+      if (r.id !== undefined && r.path !== undefined) {
+        projects[lockKey(r.path)] = r.id;
+        added = true;
+      }
+    }
+  }
+  if (!added) return lock;
+  return { version: 1, ...(lock?.gitlabUrl ? { gitlabUrl: lock.gitlabUrl } : {}), projects, groups: lock?.groups ?? {} };
 }
 
 /** A project declared by path in one stack and by id in another is only seen twice once the id is named. */

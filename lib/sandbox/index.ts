@@ -15,3 +15,5 @@ export {
 } from './graphql/complexity';
 export { computeDepth, recurringFields } from './graphql/depth';
 export { sandboxSchema, SCHEMA_SDL } from './graphql/schema';
+export { TerraformStateStore, StateStoreError } from './rest/terraform-state-store';
+export type { StoredState, StateLock } from './rest/terraform-state-store';

@@ -10,6 +10,8 @@ import { faultDecider, RateLimiter, seededRandom } from './faults';
 import { GraphqlEndpoint } from './graphql/endpoint';
 import { RecordedRequest, RequestLog } from './request-log';
 import { routeRest } from './rest/router';
+import { handleStateRequest, matchStateRoute } from './rest/terraform-state';
+import { TerraformStateStore } from './rest/terraform-state-store';
 import type { RestRequest, RestResponse } from './rest/types';
 import { ScopeService } from './scope';
 import type { SeedFile } from './seed';
@@ -41,6 +43,13 @@ export interface SandboxOptions {
   readonly randomSeed?: number;
   /** Clock, for tests. */
   readonly now?: () => Date;
+  /**
+   * Keep GitLab-managed Terraform states in this directory too, so that a
+   * restarted sandbox has them (and their locks); default: in memory only.
+   */
+  readonly stateDir?: string;
+  /** GitLab's `max_terraform_state_size_bytes` (0 = no limit, GitLab's default); every request body is capped at 5 MiB anyway. */
+  readonly maxTerraformStateBytes?: number;
   /** Record every API request (method, path, query, status) for `requests()`; off by default. */
   readonly requestLog?: boolean;
   /**
@@ -58,6 +67,8 @@ export interface SandboxStats {
   mutations: number;
   faults: number;
   rateLimited: number;
+  /** Calls to the Terraform state API (`/projects/:id/terraform/state/...`); not counted in restCalls or mutations. */
+  stateCalls: number;
 }
 
 export interface Sandbox {
@@ -65,6 +76,8 @@ export interface Sandbox {
   readonly port: number;
   /** The live state, for tests and tours; changes as requests mutate it. */
   readonly state: SandboxState;
+  /** GitLab-managed Terraform states, by project and name. */
+  readonly terraformStates: TerraformStateStore;
   stats(): SandboxStats;
   /** The API requests answered so far, oldest first; empty unless started with `requestLog: true`. */
   requests(): RecordedRequest[];
@@ -139,7 +152,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const state = resolveState(options.seed, options.now);
   const scope = new ScopeService(state);
   const graphql = new GraphqlEndpoint({ version: state.instance.version, maxComplexity: options.maxComplexity });
-  const stats: SandboxStats = { httpRequests: 0, graphqlQueries: 0, restCalls: 0, mutations: 0, faults: 0, rateLimited: 0 };
+  const stats: SandboxStats = { httpRequests: 0, graphqlQueries: 0, restCalls: 0, mutations: 0, faults: 0, rateLimited: 0, stateCalls: 0 };
+  const terraformStates = new TerraformStateStore(options.stateDir);
+  const stateEnv = { state, store: terraformStates, maxStateBytes: options.maxTerraformStateBytes ?? 0 };
   const random = seededRandom(options.randomSeed ?? Date.now());
   const nextFault = faultDecider(options.faultRate ?? 0, random);
   const limiter = options.rateLimit && options.rateLimit > 0 ? new RateLimiter(options.rateLimit) : null;
@@ -212,6 +227,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return send(res, result.status, result.body);
     }
 
+    const stateRoute = matchStateRoute(rawPath);
+    if (stateRoute) {
+      stats.stateCalls++;
+      const out = handleStateRequest(stateEnv, { method, route: stateRoute, url, headers: req.headers, body: text });
+      return send(res, out.status, method === 'HEAD' ? undefined : out.body, out.headers);
+    }
+
     if (rawPath === '/api/v4' || rawPath.startsWith('/api/v4/')) {
       stats.restCalls++;
       if (WRITE_METHODS.has(method)) stats.mutations++;
@@ -260,6 +282,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url: baseUrl,
     port,
     state,
+    terraformStates,
     stats: () => ({ ...stats }),
     requests: () => log?.entries() ?? [],
     clearRequests: () => log?.clear(),

@@ -11,7 +11,7 @@ import { envMasker } from '../../gitlab/secrets';
 import { errorLine } from '../command-error';
 import { ApiScope, preflightApiToken } from '../../doctor/preflight';
 import { loadLockFile, readLockFile } from '../../lockfile';
-import { fetchAuthLogs, resolveIdsFromGitLab } from '../../plan/gitlab-lookups';
+import { fetchAuthLogs, fetchEnforcement, resolveIdsFromGitLab } from '../../plan/gitlab-lookups';
 import { assertNoteOrigin, mergeRequestFromEnv, noteBody, noteMarker, upsertMrNote } from '../../plan/mr-note';
 import { emptyNames, mergeNames, namesFromLock } from '../../plan/names';
 import { distinctStacks, readPlanFile } from '../../plan/plan-file';
@@ -21,7 +21,7 @@ import { comparedSection, declaredSection, PolicySection, policySectionJson, pol
 import { renderMarkdown } from '../../plan/render-markdown';
 import type { AuthLogs } from '../../plan/risks';
 import { needsAuthLog } from '../../plan/risks';
-import { analyzePlans, buildSummary, namesFromPlans, unresolvedIds } from '../../plan/summary';
+import { analyzePlans, buildSummary, namesFromPlans, scopesTurningOff, unresolvedIds } from '../../plan/summary';
 import { serializeWidgetReport } from '../../plan/widget-report';
 import { groupMembersForPlan, reachPlanJson, reachPlanMarkdown, reachPlanSection } from '../../reach/plan-section';
 import { wholeNumberFlag } from '../flags';
@@ -107,6 +107,7 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
     let scopes = analyzePlans(plans, names);
     let authLogs: AuthLogs | undefined;
     const notChecked: string[] = [];
+    let enforced: Set<string> | undefined;
     let http: GitLabHttp | undefined;
     if (opts.resolve || opts.authLog || opts.expandGroups) {
       const purpose = [opts.resolve ? '--resolve' : '', opts.authLog ? '--auth-log' : '', opts.expandGroups ? '--expand-groups' : ''].filter(Boolean).join(' ');
@@ -130,9 +131,16 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
         notChecked.push(...logs.warnings);
         authLogs = logs.value;
       }
+      // With GitLab at hand: a scope planned off where the instance enforces the allowlist never settles.
+      const off = scopesTurningOff(scopes).map((s) => s.project.path as string);
+      if (off.length > 0) {
+        const found = await fetchEnforcement(http, off);
+        warnings.push(...found.warnings);
+        enforced = found.value;
+      }
     }
 
-    const summary = buildSummary({ plans, scopes, authLogs, warnings, notChecked, now });
+    const summary = buildSummary({ plans, scopes, authLogs, warnings, notChecked, enforced, now });
     const footer = pipelineFooter(io.env);
     // Permissions are not in the plan JSON (they travel in a // comment): read them from the synth dir.
     let policies: PolicySection | undefined;

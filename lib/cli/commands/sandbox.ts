@@ -20,6 +20,8 @@ interface SandboxFlags {
   faultRate?: string;
   rateLimit?: string;
   randomSeed?: string;
+  stateDir?: string;
+  maxStateBytes?: string;
   terraform?: boolean;
   maxComplexity?: string;
 }
@@ -58,6 +60,7 @@ function parseFlags(flags: SandboxFlags): Omit<SandboxOptions, 'seed'> {
     rateLimit: numberFlag('--rate-limit', flags.rateLimit, (n) => Number.isInteger(n) && n > 0, 'a whole number of requests per minute > 0'),
     randomSeed: numberFlag('--random-seed', flags.randomSeed, (n) => Number.isInteger(n), 'an integer'),
     maxComplexity: numberFlag('--max-complexity', flags.maxComplexity, (n) => Number.isInteger(n) && n > 0, 'a whole number > 0'),
+    maxTerraformStateBytes: numberFlag('--max-state-bytes', flags.maxStateBytes, (n) => Number.isInteger(n) && n >= 0, 'a whole number of bytes >= 0 (0 = no limit)'),
   };
 }
 
@@ -121,6 +124,9 @@ export function describeSandbox(sandbox: Sandbox, seedLabel: string): string {
     lines.push(`  ${t.type.padEnd(8)} ${[user, who].filter(Boolean).join(' @ ').padEnd(34)} ${describeSecret(t.value).padEnd(20)} ${notes}`.trimEnd());
   }
   lines.push(`GraphQL: ${sandbox.url}/api/graphql   REST: ${sandbox.url}/api/v4   stats: ${sandbox.url}/-/sandbox/stats`);
+  const kept = sandbox.terraformStates.dir;
+  lines.push(`Terraform state: ${sandbox.url}/api/v4/projects/<id>/terraform/state/<name> ` +
+    `(${kept ? `kept in ${kept}, ${sandbox.terraformStates.list().length} states` : 'in memory; --state-dir DIR keeps it'})`);
   lines.push('Stop with Ctrl-C.');
   return lines.join('\n') + '\n';
 }
@@ -142,6 +148,8 @@ export function createSandboxCommand(deps: SandboxCommandDeps = {}): CommandModu
         .option('--fault-rate <share>', 'share (0..1) of API requests that fail: half HTTP 500, half connection reset')
         .option('--rate-limit <n>', 'requests per minute per token before HTTP 429 with Retry-After')
         .option('--random-seed <n>', 'seed of the fault sequence, for repeatable runs')
+        .option('--state-dir <dir>', 'keep GitLab-managed Terraform states (and their locks) in DIR, so a restarted sandbox has them')
+        .option('--max-state-bytes <n>', 'GitLab\'s max_terraform_state_size_bytes: larger state uploads get 413 (default 0 = no limit)')
         .option('--terraform', 'also serve a Terraform provider stand-in for gitlabhq/gitlab and print the exports (TF_REATTACH_PROVIDERS, GITLAB_BASE_URL, ...) that point terraform and cdktf at this sandbox')
         .option('--max-complexity <n>', 'GraphQL complexity limit below GitLab\'s (stricter than GitLab), to exercise clients\' split-and-retry')
         .addHelpText('after', helpPage('sandbox'))
@@ -153,7 +161,7 @@ export function createSandboxCommand(deps: SandboxCommandDeps = {}): CommandModu
             options = parseFlags(flags);
             const seed = readSeed(io, flags.seed);
             label = seed.label;
-            sandbox = await startSandbox({ ...options, seed: seed.state });
+            sandbox = await startSandbox({ ...options, seed: seed.state, ...(flags.stateDir ? { stateDir: path.resolve(io.cwd, flags.stateDir) } : {}) });
           } catch (err) {
             io.stderr.write(`tokenscope sandbox: ${(err as Error).message}\n`);
             state.exitCode = 1;
@@ -186,7 +194,7 @@ export function createSandboxCommand(deps: SandboxCommandDeps = {}): CommandModu
           }
           const st = sandbox.stats();
           await sandbox.stop();
-          io.stdout.write(`tokenscope sandbox stopped: ${st.httpRequests} HTTP requests (${st.graphqlQueries} GraphQL queries, ${st.restCalls} REST calls, ${st.mutations} mutations)\n`);
+          io.stdout.write(`tokenscope sandbox stopped: ${st.httpRequests} HTTP requests (${st.graphqlQueries} GraphQL queries, ${st.restCalls} REST calls, ${st.mutations} mutations${st.stateCalls ? `, ${st.stateCalls} Terraform state calls` : ''})\n`);
           state.exitCode = 0;
         });
     },
