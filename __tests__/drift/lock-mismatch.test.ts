@@ -65,9 +65,10 @@ describe('drift never takes the lock file on faith', () => {
         message: expect.stringMatching(/^the lock file names project #101 acme\/web\/storefront, but GitLab says #101 is acme\/platform\/deployer and acme\/web\/storefront is #201: /),
       },
     ]);
-    // Every project whose declaration uses #101 or #201 says so (the deployer rule puts #101 nearly everywhere); the others do not.
+    // Every project whose declaration uses #101 or #201 says so (the deployer rule puts #101 nearly everywhere, and the two
+    // scopes are themselves #101 and #201, so they are reported under GitLab's names, the projects Terraform would change).
     expect([...new Set(lockFindings(report).map((f) => f.project))].sort()).toEqual([
-      'acme/data/etl', 'acme/data/warehouse', 'acme/platform/tools/release-cli', 'acme/security/scanner', 'acme/security/secrets',
+      'acme/data/etl', 'acme/data/warehouse', 'acme/platform/deployer', 'acme/platform/tools/release-cli', 'acme/security/scanner', 'acme/security/secrets',
       'acme/web/checkout', 'acme/web/design-system', 'acme/web/storefront',
     ]);
     expect(report.projects.find((p) => p.project === 'acme/platform/tools/lint')!.findings).toEqual([]);
@@ -106,6 +107,26 @@ describe('drift never takes the lock file on faith', () => {
     const junit = await driftWith(other, 'junit');
     expect(junit.out).toContain('lock_mismatch acme/platform/deployer: the lock file names project #5101 acme/platform/deployer');
     expect(junit.out).toMatch(/<failure type="drift" message="drifted: [^"]*lock_mismatch/);
+  });
+
+  it('a synthesized numeric project whose // path GitLab contradicts is checked too, lock file or not', async () => {
+    const dir = tempDir('lock-mismatch-stack');
+    dirs.push(dir);
+    fs.mkdirSync(path.join(dir, 'cdktf.out', 'stacks', 'web'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'cdktf.out', 'stacks', 'web', 'cdk.tf.json'), JSON.stringify({
+      resource: { gitlab_project_job_token_scopes: { scope_acme_web_storefront: {
+        '//': { tokenscope: { version: 1, project: 'acme/web/storefront', policies: [] } },
+        project: '101', enabled: true, target_project_ids: [], target_group_ids: [],
+      } } },
+    }));
+    const r = await cli(['drift', '--format', 'json'], { GITLAB_URL: sandbox.url, GITLAB_TOKEN: OPS_READ }, dir);
+    expect(r.code).toBe(2);
+    const report: Report = JSON.parse(r.out);
+    // #101 is what Terraform changes: drift reads and reports acme/platform/deployer, and says why.
+    expect(report.projects.map((p) => p.project)).toEqual(['acme/platform/deployer']);
+    expect(lockFindings(report)).toEqual([expect.objectContaining({
+      kind: 'lock_mismatch', entry: 'project', target: 'acme/web/storefront', lockedId: 101, liveId: 201, livePath: 'acme/platform/deployer',
+    })]);
   });
 
   it('a lock_mismatch is never accepted by a baseline', async () => {

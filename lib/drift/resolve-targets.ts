@@ -48,7 +48,9 @@ export async function resolveDeclaredIds(
       groups: d.groups.map((r) => resolve(r, rev.groups)),
     };
   });
-  assertNamedOnce(declared, scopes);
+  // Two scopes GitLab names alike because a misnamed id made them one project are the lock's fault: lock_mismatch says so.
+  const misnamed = new Set(rev.lockMismatches.filter((m) => m.kind === 'project').map((m) => m.lockedId));
+  assertNamedOnce(declared, scopes, misnamed);
   return {
     scopes,
     unresolved: {
@@ -80,9 +82,10 @@ function withDeclaredPairs(lock: LockFile | undefined, declared: readonly Declar
 }
 
 /** A project declared by path in one stack and by id in another is only seen twice once the id is named. */
-function assertNamedOnce(declared: readonly DeclaredScope[], scopes: readonly ResolvedScope[]): void {
+function assertNamedOnce(declared: readonly DeclaredScope[], scopes: readonly ResolvedScope[], misnamed: ReadonlySet<number>): void {
   const first = new Map<string, number>();
   scopes.forEach((s, i) => {
+    if (s.projectId !== undefined && misnamed.has(s.projectId)) return;
     const key = s.project.toLowerCase();
     const prev = first.get(key);
     if (prev === undefined) {
