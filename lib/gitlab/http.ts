@@ -189,8 +189,9 @@ export class GitLabHttp {
   }
 
   private notGitLab(res: GitLabResponse, path: string): GitLabHttpError {
-    const what = res.isJson ? 'JSON that is not a GitLab answer' : describeBody(res.text, res.truncated);
-    return new GitLabHttpError('not_gitlab', notGitLabRootMessage(this.baseUrl, `${this.origin}${path} answered HTTP ${res.status} with ${what}`), res.status, res);
+    const what = res.isJson ? '' : ` with ${describeBody(res.text, res.truncated)}`;
+    const u = new URL(res.url || this.baseUrl + path);
+    return new GitLabHttpError('not_gitlab', notGitLabRootMessage(this.baseUrl, `${u.origin}${u.pathname} answered HTTP ${res.status}${what}`), res.status, res);
   }
 
   private delayFor(attempt: number, policy: RetryPolicy, res?: GitLabResponse): number {

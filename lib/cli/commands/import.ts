@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
 import type { CommandModule } from '../command';
-import { concurrencyOption, noProgressOption, tokenEnvOption, urlOption } from '../options';
-import { positiveInt } from '../flags';
+import { concurrencyOption, DEFAULT_TIMEOUT_SECONDS, noProgressOption, timeoutOption, tokenEnvOption, urlOption } from '../options';
+import { deadlineFlag, positiveInt } from '../flags';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { summaryOf } from './index';
@@ -30,6 +30,7 @@ export interface ImportCliOptions {
   tokenEnv?: string;
   concurrency: string;
   progress: boolean;
+  timeout?: string;
 }
 
 export interface ImportDeps {
@@ -73,6 +74,7 @@ function commandLine(opts: ImportCliOptions): string {
 export async function importCommand(opts: ImportCliOptions, io: CliIO, deps: ImportDeps = {}): Promise<number> {
   let target: GitLabTarget | undefined;
   try {
+    const deadline = deadlineFlag(opts.timeout, DEFAULT_TIMEOUT_SECONDS.import);
     const { group, projects } = validate(opts);
     const concurrency = positiveInt(opts.concurrency, '--concurrency', 64);
     const outArg = opts.out ?? defaultOutFile(group);
@@ -82,10 +84,10 @@ export async function importCommand(opts: ImportCliOptions, io: CliIO, deps: Imp
       throw new UsageError(`${outArg} exists; pass --force to overwrite it, or --out another file`);
     }
     target = resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv });
-    const pre = await preflightApiToken(target, { need: 'read_api', purpose: 'import', fetchImpl: deps.fetchImpl, now: deps.now });
+    const pre = await preflightApiToken(target, { need: 'read_api', purpose: 'import', fetchImpl: deps.fetchImpl, now: deps.now, deadline });
     for (const w of pre.warnings) io.stderr.write(`tokenscope import: warning: ${target.mask(w)}\n`);
 
-    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl });
+    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl, deadline });
     const progress = progressBar(io.stderr, opts.progress);
     let read;
     try {
@@ -116,7 +118,8 @@ export async function importCommand(opts: ImportCliOptions, io: CliIO, deps: Imp
       (read.unreadable.length ? `, ${read.unreadable.length} project${read.unreadable.length === 1 ? '' : 's'} not readable (listed at the top of the module)` : '') +
       (outFile ? ` into ${outArg}` : '') + '\n';
     (toStdout ? io.stderr : io.stdout).write(summary);
-    return read.unreadable.length > 0 ? EXIT_IMPORT_ERROR : EXIT_IMPORTED;
+    if (deadline.reached) io.stderr.write(`tokenscope import: stopped: ${deadline.words()}; the projects not read are listed above; give it more time with --timeout SECONDS\n`);
+    return deadline.reached ? EXIT_IMPORT_ERROR : read.unreadable.length > 0 ? EXIT_IMPORT_ERROR : EXIT_IMPORTED;
   } catch (err) {
     io.stderr.write(commandErrorMessage(err, target, {
       command: 'import',
@@ -145,6 +148,7 @@ export const importModule: CommandModule = {
       .addOption(tokenEnvOption())
       .addOption(concurrencyOption())
       .addOption(noProgressOption())
+      .addOption(timeoutOption(DEFAULT_TIMEOUT_SECONDS.import))
       .addHelpText('after', helpPage('import'))
       .action(async (opts: ImportCliOptions) => {
         state.exitCode = await importCommand(opts, io);

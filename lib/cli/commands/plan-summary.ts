@@ -9,6 +9,9 @@ import { GitLabTarget, resolveTarget, URL_ENV_VARS } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
 import { envMasker } from '../../gitlab/secrets';
 import { errorLine } from '../command-error';
+import { DEFAULT_TIMEOUT_SECONDS, timeoutOption } from '../options';
+import { deadlineFlag } from '../flags';
+import type { Deadline } from '../../gitlab/deadline';
 import { ApiScope, preflightApiToken } from '../../doctor/preflight';
 import { loadLockFile, readLockFile } from '../../lockfile';
 import { fetchAuthLogs, resolveIdsFromGitLab } from '../../plan/gitlab-lookups';
@@ -48,6 +51,7 @@ interface Options {
   noteKey?: string;
   failOnRisk?: boolean;
   synthDir?: string;
+  timeout?: string;
 }
 
 class UsageError extends Error {}
@@ -72,6 +76,7 @@ export function createPlanSummaryCommand(deps: PlanSummaryDeps = {}): CommandMod
         .option('--note-key <key>', 'keep a separate note per key (e.g. per ops directory) instead of one per merge request')
         .option('--fail-on-risk', 'exit 3 when the summary has risk notes')
         .option('--synth-dir <dir>', 'also show fine-grained job-token permissions declared in this synth dir (compared with GitLab with --resolve)')
+        .addOption(timeoutOption(DEFAULT_TIMEOUT_SECONDS['plan-summary']))
         .addHelpText('after', helpPage('plan-summary'))
         .action(async (files: string[], opts: Options) => {
           state.exitCode = await runPlanSummary(files, opts, io, deps);
@@ -91,6 +96,7 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
     return EXIT_ERROR;
   };
   try {
+    const deadline = deadlineFlag(opts.timeout, DEFAULT_TIMEOUT_SECONDS['plan-summary']);
     const now = (deps.now ?? (() => new Date()))();
     const plans = distinctStacks(files.map((f) => readPlanFile(f, io.cwd)));
     const lock = opts.lock ? loadLockFile(opts.lock, io.cwd) : readLockFile(io.cwd);
@@ -104,7 +110,7 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
       const purpose = [opts.resolve ? '--resolve' : '', opts.authLog ? '--auth-log' : ''].filter(Boolean).join(' ');
       // Auth logs need Maintainer on the targets; naming ids needs only sight of them.
       const role = opts.authLog ? undefined : 'at least Guest on the projects and groups';
-      http = await gitlabClient(resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv }), purpose, 'read_api', role, deps);
+      http = await gitlabClient(resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv }), purpose, 'read_api', role, deps, deadline);
       if (opts.resolve) {
         const ids = unresolvedIds(scopes);
         if (ids.projects.length + ids.groups.length > 0) {
@@ -144,12 +150,13 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
       // Without --url or a GitLab URL variable, CI_API_V4_URL itself is the configured GitLab.
       const target = resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv, urlEnvVars: [...URL_ENV_VARS, 'CI_API_V4_URL'] });
       assertNoteOrigin(mr, target.baseUrl, target.tokenSource ?? opts.tokenEnv ?? 'GITLAB_TOKEN');
-      const noteHttp = await gitlabClient(target, '--post-mr-note', 'api', 'the right to comment on the merge request', deps, mr.baseUrl);
+      const noteHttp = await gitlabClient(target, '--post-mr-note', 'api', 'the right to comment on the merge request', deps, deadline, mr.baseUrl);
       const marker = noteMarker(opts.noteKey);
       const result = await upsertMrNote(noteHttp, mr, mask(noteBody(markdown, marker)), marker);
       io.stderr.write(`tokenscope plan-summary: ${result.action} note ${result.noteId} on merge request !${mr.iid}\n`);
     }
     for (const w of summary.warnings) io.stderr.write(`tokenscope plan-summary: warning: ${mask(w)}\n`);
+    if (deadline.reached) return fail(`stopped: ${deadline.words()}; what was not read is in the warnings above; give it more time with --timeout SECONDS`);
     return opts.failOnRisk && summary.risks.length > 0 ? EXIT_RISK : EXIT_OK;
   } catch (e) {
     // Expected failures (PlanInputError, LockFileError, ConfigError, PreflightError, MrNoteError, GitLabHttpError) carry a message meant for people.
@@ -159,10 +166,10 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
 
 /** The shared token check (offline: no extra request), then a client for `baseUrl`, an origin already checked. */
 async function gitlabClient(
-  target: GitLabTarget, purpose: string, need: ApiScope, role: string | undefined, deps: PlanSummaryDeps, baseUrl = target.baseUrl,
+  target: GitLabTarget, purpose: string, need: ApiScope, role: string | undefined, deps: PlanSummaryDeps, deadline: Deadline, baseUrl = target.baseUrl,
 ): Promise<GitLabHttp> {
   await preflightApiToken(target, { need, purpose: `plan-summary ${purpose}`, role, online: false });
-  return new GitLabHttp({ baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl, sleep: deps.sleep });
+  return new GitLabHttp({ baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl, sleep: deps.sleep, deadline });
 }
 
 function writeFile(cwd: string, file: string, text: string): void {
