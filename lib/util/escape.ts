@@ -28,8 +28,13 @@ export function oneLine(s: string): string {
   return terminalText(s).replace(/[\n\t]+/g, ' ');
 }
 
-/** Characters Markdown (GitLab Flavored) gives a meaning, and GitLab's reference prefixes (`@user`, `#1`, `!2`, `~label`, `%m`, `$s`, `&e`). */
-const MARKDOWN_SPECIAL = /[\\`*_{}[\]()<>#!|~@&%$^]/g;
+/**
+ * Characters Markdown (GitLab Flavored) gives a meaning (links and images need
+ * `[`, HTML `<`, tables `|`), and GitLab's reference prefixes (`@user`, `#1`,
+ * `!2`, `~label`, `%m`, `$s`, `&e`). `_` only where it could start or end
+ * emphasis: between letters (`read_api`) it is plain.
+ */
+const MARKDOWN_SPECIAL = /[\\`*[\]<>#!|~@&%$]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g;
 
 /**
  * For Markdown (drift --format markdown, plan-summary and its MR note,

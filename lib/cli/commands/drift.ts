@@ -9,6 +9,7 @@ import { helpPage } from '../help';
 import { summaryOf } from './index';
 import { ConfigError, resolveTarget, GitLabTarget } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
+import { maskDeep } from '../../gitlab/secrets';
 import { readLockFile, LockFileError } from '../../lockfile';
 import { preflightApiToken, PreflightError } from '../../doctor';
 import {
@@ -88,7 +89,8 @@ export async function driftCommand(opts: DriftCliOptions, io: CliIO, deps: Drift
     } finally {
       progress.end();
     }
-    let report = result.report;
+    // Masked before rendering: Markdown escaping could otherwise cut a token into runs the masker no longer sees whole.
+    let report = maskDeep(result.report, target.mask);
     if (opts.writeBaseline && baselineFile) {
       const b = baselineFrom(report);
       fs.writeFileSync(baselineFile, serializeBaseline(b));

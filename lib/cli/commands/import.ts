@@ -17,6 +17,7 @@ import { readForImport } from '../../import/read';
 import { defaultOutFile, functionNameFor, renderScopesModule } from '../../import/render-module';
 import { defaultImportFrom } from '../../import/module-spec';
 import { commandErrorMessage } from '../command-error';
+import { oneLine } from '../../util/escape';
 
 export interface ImportCliOptions {
   group?: string;
@@ -111,9 +112,9 @@ export async function importCommand(opts: ImportCliOptions, io: CliIO, deps: Imp
       io.stdout.write(text);
     }
     for (const p of read.enforcedByInstance) {
-      io.stderr.write(target.mask(`tokenscope import: ${p}: its own allowlist setting is off, but the instance enforces the allowlist; imported as limitAccess: true (what is in force)\n`));
+      io.stderr.write(target.mask(`tokenscope import: ${oneLine(p)}: its own allowlist setting is off, but the instance enforces the allowlist; imported as limitAccess: true (what is in force)\n`));
     }
-    for (const u of read.unreadable) io.stderr.write(target.mask(`tokenscope import: NOT IMPORTED ${u.project}: ${u.reason}\n`));
+    for (const u of read.unreadable) io.stderr.write(target.mask(`tokenscope import: NOT IMPORTED ${oneLine(u.project)}: ${oneLine(u.reason)}\n`));
     const summary = `tokenscope import: ${read.scopes.length} scope${read.scopes.length === 1 ? '' : 's'} imported` +
       (read.unreadable.length ? `, ${read.unreadable.length} project${read.unreadable.length === 1 ? '' : 's'} not readable (listed at the top of the module)` : '') +
       (outFile ? ` into ${outArg}` : '') + '\n';

@@ -7,7 +7,7 @@ import { helpPage } from '../help';
 import { summaryOf } from './index';
 import { GitLabTarget, resolveTarget, URL_ENV_VARS } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
-import { envMasker } from '../../gitlab/secrets';
+import { envMasker, maskDeep } from '../../gitlab/secrets';
 import { errorLine } from '../command-error';
 import { DEFAULT_TIMEOUT_SECONDS, timeoutOption } from '../options';
 import { deadlineFlag } from '../flags';
@@ -130,13 +130,14 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
       }
     }
 
-    const summary = buildSummary({ plans, scopes, authLogs, warnings, now });
+    // Masked before rendering: Markdown escaping could otherwise cut a token into runs the masker no longer sees whole.
+    const summary = maskDeep(buildSummary({ plans, scopes, authLogs, warnings, now }), mask);
     const footer = pipelineFooter(io.env);
     // Permissions are not in the plan JSON (they travel in a // comment): read them from the synth dir.
     let policies: PolicySection | undefined;
     if (opts.synthDir) {
       const sources = readDeclaredPolicySources(path.resolve(io.cwd, opts.synthDir));
-      policies = opts.resolve && http ? await comparedSection(http, sources, lock) : declaredSection(sources);
+      policies = maskDeep(opts.resolve && http ? await comparedSection(http, sources, lock) : declaredSection(sources), mask);
     }
     const markdown = renderMarkdown(summary, { footer }) + (policies ? policySectionMarkdown(policies) : '');
     const json = () => (policies ? JSON.stringify({ ...toJsonReport(summary), policies: policySectionJson(policies) }, null, 2) + '\n' : renderJson(summary));

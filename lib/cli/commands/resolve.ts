@@ -13,6 +13,7 @@ import { DeclaredReadError, readDeclared } from '../../drift/declared';
 import { collectPaths, resolveLock } from '../../resolve';
 import * as fs from 'fs';
 import { commandErrorMessage } from '../command-error';
+import { oneLine } from '../../util/escape';
 import { deadlineFlag, positiveInt } from '../flags';
 
 export interface ResolveCliOptions {
@@ -40,7 +41,7 @@ export async function resolveCommand(opts: ResolveCliOptions, io: CliIO, deps: {
     const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl, deadline });
     const result = await resolveLock(http, app, previous, { concurrency, gitlabUrl: target.baseUrl });
     if (result.errors.length > 0) {
-      io.stderr.write(`tokenscope resolve: GitLab did not answer every lookup: ${target.mask(result.errors[0])}; nothing written\n`);
+      io.stderr.write(`tokenscope resolve: GitLab did not answer every lookup: ${oneLine(target.mask(result.errors[0]))}; nothing written\n`);
       return 1;
     }
     const missingCount = result.missing.projects.length + result.missing.groups.length;

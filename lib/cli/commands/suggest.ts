@@ -21,6 +21,7 @@ import { renderSuggestJson, renderSuggestText, SUGGEST_FORMATS, SuggestFormat, w
 import { runSuggest, SuggestSource } from '../../suggest/run';
 import { EXIT_ERROR, suggestExitCode, SuggestReport } from '../../suggest/types';
 import { commandErrorMessage } from '../command-error';
+import { oneLine } from '../../util/escape';
 
 export const DEFAULT_UNUSED_DAYS = 90;
 export const DEFAULT_COMPACT_THRESHOLD = 5;
@@ -92,7 +93,7 @@ export async function suggestCommand(opts: SuggestCliOptions, io: CliIO, deps: S
       patch = target.mask(built.patch);
       report = { ...report, projects: withSources(report.projects, built.located) };
       for (const p of report.projects) {
-        if (p.sourceProblem) io.stderr.write(target.mask(`tokenscope suggest: ${p.project}: ${p.sourceProblem}\n`));
+        if (p.sourceProblem) io.stderr.write(target.mask(`tokenscope suggest: ${oneLine(p.project)}: ${oneLine(p.sourceProblem)}\n`));
       }
     }
     const rendered = target.mask(opts.format === 'json' ? renderSuggestJson(report) : renderSuggestText(report));
