@@ -67,9 +67,8 @@ export function markdownCode(s: string): string {
 
 /**
  * For XML (JUnit), text and attribute values alike: the five special
- * characters escaped, newlines and tabs as character references (so that
- * attribute values keep them), and what XML 1.0 cannot carry at all (most
- * controls, lone surrogates, U+FFFE/U+FFFF) plus escape sequences removed.
+ * characters escaped, and what XML 1.0 cannot carry at all (most controls,
+ * lone surrogates, U+FFFE/U+FFFF) plus escape sequences removed.
  */
 export function xmlText(s: string): string {
   return String(s)
@@ -82,7 +81,5 @@ export function xmlText(s: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;')
-    .replace(/\r/g, '&#13;')
-    .replace(/\n/g, '&#10;')
-    .replace(/\t/g, '&#9;');
+    .replace(/\r\n?/g, '\n');
 }
