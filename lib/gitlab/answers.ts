@@ -1,4 +1,4 @@
-import { quoteServerText } from './body';
+import { MAX_ERROR_BODY_BYTES, quoteServerText } from './body';
 
 /** The parts of an answer these helpers read. */
 interface Answer {
@@ -65,7 +65,7 @@ function rawErrorText(json: unknown): string | undefined {
 
 /** What a body that is not GitLab's JSON looks like, for messages. */
 export function describeBody(text: string, truncated: boolean): string {
-  if (truncated) return 'a body too large to be a GitLab API answer';
+  if (truncated) return `an error body over ${MAX_ERROR_BODY_BYTES / 1024} KB (the rest was not read)`;
   if (/^\s*</.test(text)) return 'an HTML page';
   return text.length === 0 ? 'an empty body' : 'a body that is not JSON';
 }

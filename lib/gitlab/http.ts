@@ -191,6 +191,10 @@ export class GitLabHttp {
   private notGitLab(res: GitLabResponse, path: string): GitLabHttpError {
     const what = res.isJson ? '' : ` with ${describeBody(res.text, res.truncated)}`;
     const u = new URL(res.url || this.baseUrl + path);
+    if (res.status >= 500) {
+      // A proxy's error page (502 Bad Gateway, 504): GitLab is behind it, and may answer later.
+      return new GitLabHttpError('http', `${u.origin}${u.pathname} answered HTTP ${res.status}${what}: GitLab, or a proxy in front of it, failed; try again later`, res.status, res);
+    }
     return new GitLabHttpError('not_gitlab', notGitLabRootMessage(this.baseUrl, `${u.origin}${u.pathname} answered HTTP ${res.status}${what}`), res.status, res);
   }
 
