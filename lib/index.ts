@@ -4,6 +4,7 @@ export {
 export { JOB_TOKEN_POLICIES, type JobTokenPolicy, DEPRECATED_POLICIES, isJobTokenPolicy } from './model/policies';
 export { TokenScopeStack, type TokenScopeStackProps, providerBaseUrl } from './constructs/token-scope-stack';
 export { ScopeRule, type ScopeRuleProps } from './constructs/scope-rule';
+export { GitLabManagedState, type GitLabManagedStateProps, type StackStateOption } from './constructs/gitlab-managed-state';
 export { TargetLookups, lookupName } from './constructs/target-lookups';
 export { type LockSource, LOCK_CONTEXT_KEY, LOCK_ENV_VAR } from './constructs/lock-source';
 export { type LockFile, LOCK_FILE_NAME, loadLockFile, parseLockFile, serializeLockFile, readLockFile, writeLockFile } from './lockfile';

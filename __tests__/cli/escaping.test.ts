@@ -114,6 +114,7 @@ describe('terminal: no escape sequences, no bare CR, no control characters', () 
     const suggest: SuggestReport = {
       summary: { projects: 1, withChanges: 1, additions: 1, removals: 0, unreadable: 0, deletedOrigins: 0, requests: 1 },
       options: { unusedDays: 90, compactThreshold: 5, since: '2026-01-01T00:00:00Z' },
+      caveats: [CONTROLS],
       projects: [{
         project: `acme/${CR}`, status: 'changes', deletedOrigins: 0, notes: [HOSTILE], error: ANSI,
         add: [{ kind: 'project', target: `acme/${ANSI}`, reason: 'used_not_allowed', lastAuthorizedAt: '2026-01-02' }], remove: [],

@@ -9,8 +9,8 @@ const COMMANDS = Object.keys(DEFAULT_TIMEOUT_SECONDS) as Array<keyof typeof DEFA
 const argvOf = (name: string) => (name === 'policies' ? ['policies', 'apply'] : [name]);
 
 describe('--timeout', () => {
-  test('covers drift, resolve, import, suggest, policies, plan-summary and doctor', () => {
-    expect([...COMMANDS].sort()).toEqual(['doctor', 'drift', 'import', 'plan-summary', 'policies', 'resolve', 'suggest']);
+  test('covers drift, resolve, import, suggest, policies, plan-summary, doctor and reach', () => {
+    expect([...COMMANDS].sort()).toEqual(['doctor', 'drift', 'import', 'plan-summary', 'policies', 'reach', 'resolve', 'suggest']);
   });
 
   test.each(COMMANDS)('%s --help shows it, worded alike, with its default, and its help page documents that default', async (name) => {
@@ -24,7 +24,7 @@ describe('--timeout', () => {
 
   test.each(COMMANDS.filter((c) => c !== 'plan-summary'))('%s refuses a timeout that is not a whole number of seconds', async (name) => {
     const io = memoryIO({ GITLAB_URL: 'http://127.0.0.1:9', GITLAB_TOKEN: 'glpat-timeout-test-0000000000001' });
-    expect(await runCli(['node', 'tokenscope', ...argvOf(name), '--timeout', '0', ...(name === 'import' ? ['--group', 'acme'] : [])], io)).toBe(1);
+    expect(await runCli(['node', 'tokenscope', ...argvOf(name), '--timeout', '0', ...(name === 'import' || name === 'reach' ? ['--group', 'acme'] : [])], io)).toBe(1);
     expect(io.err()).toBe(`tokenscope ${name}: --timeout "0" must be a whole number from 1 to 86400\n`);
   });
 

@@ -41,10 +41,21 @@ describe('example app (main.ts)', () => {
     expect(targets(stacks['acme-platform'], 'scope_acme_platform_deployer').groups).toEqual(['acme/data', 'acme/web']);
   });
 
-  test('lint is adopted by import', () => {
+  test('lint is adopted by import, by its numeric id (the data source of the project itself)', () => {
     expect(stacks['acme-platform'].import).toEqual([
-      { id: 'acme/platform/tools/lint', to: 'gitlab_project_job_token_scopes.scope_acme_platform_tools_lint' },
+      { id: '${data.gitlab_project.project_acme_platform_tools_lint.id}', to: 'gitlab_project_job_token_scopes.scope_acme_platform_tools_lint' },
     ]);
+  });
+
+  test('every scope\'s project is a numeric id (its data source), named after the path', () => {
+    for (const json of Object.values(stacks)) {
+      for (const [name, s] of Object.entries(json.resource?.gitlab_project_job_token_scopes ?? {})) {
+        const m = /^\$\{data\.gitlab_project\.([^.]+)\.id\}$/.exec(s.project);
+        expect(m).not.toBeNull();
+        const path = json.data!.gitlab_project![m![1]].path_with_namespace;
+        expect(name).toBe(`scope_${path.replace(/\//g, '_')}`);
+      }
+    }
   });
 
   test('every declared scope keeps its allowlist enforced', () => {

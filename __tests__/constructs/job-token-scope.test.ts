@@ -15,12 +15,13 @@ describe('JobTokenScope synthesis', () => {
     const all = scopes(json);
     expect(Object.keys(all)).toEqual(['scope_acme_web']);
     expect(all.scope_acme_web).toEqual({
-      project: 'acme/web',
+      project: '${data.gitlab_project.project_acme_web.id}',
       enabled: true,
       target_project_ids: [42, '${data.gitlab_project.project_acme_api.id}'],
       target_group_ids: ['${data.gitlab_group.group_acme_tools.group_id}'],
     });
     expect(json.data?.gitlab_project?.project_acme_api).toEqual({ path_with_namespace: 'acme/api' });
+    expect(json.data?.gitlab_project?.project_acme_web).toEqual({ path_with_namespace: 'acme/web' });
     expect(json.data?.gitlab_group?.group_acme_tools).toEqual({ full_path: 'acme/tools' });
   });
 
@@ -46,7 +47,11 @@ describe('JobTokenScope synthesis', () => {
     }
     new JobTokenScope(stack, 'p5', { project: 'acme/p5', allowProjects: ['acme/shared2'] });
     const json = synthJson(stack);
-    expect(Object.keys(json.data?.gitlab_project ?? {}).sort()).toEqual(['project_acme_shared', 'project_acme_shared2']);
+    // The scopes' own projects get one each; a shared target one for all.
+    expect(Object.keys(json.data?.gitlab_project ?? {}).sort()).toEqual([
+      'project_acme_p0', 'project_acme_p1', 'project_acme_p2', 'project_acme_p3', 'project_acme_p4', 'project_acme_p5',
+      'project_acme_shared', 'project_acme_shared2',
+    ]);
     expect(Object.keys(json.data?.gitlab_group ?? {})).toEqual(['group_acme_tools']);
     expect(scopes(json).scope_acme_p5.target_project_ids).toEqual(['${data.gitlab_project.project_acme_shared2.id}']);
   });
@@ -78,11 +83,19 @@ describe('JobTokenScope synthesis', () => {
     new JobTokenScope(stack, 'underscore', { project: 'acme/a_b', allowProjects: ['x/y_z'] });
     const json = synthJson(stack);
     expect(scopes(json)).toEqual({
-      scope_acme_a_b: { project: 'acme/a.b', enabled: true, target_project_ids: ['${data.gitlab_project.project_x_y_z.id}'], target_group_ids: [] },
-      scope_acme_a_b_2: { project: 'acme/a_b', enabled: true, target_project_ids: ['${data.gitlab_project.project_x_y_z_2.id}'], target_group_ids: [] },
+      scope_acme_a_b: {
+        project: '${data.gitlab_project.project_acme_a_b.id}', enabled: true,
+        target_project_ids: ['${data.gitlab_project.project_x_y_z.id}'], target_group_ids: [],
+      },
+      scope_acme_a_b_2: {
+        project: '${data.gitlab_project.project_acme_a_b_2.id}', enabled: true,
+        target_project_ids: ['${data.gitlab_project.project_x_y_z_2.id}'], target_group_ids: [],
+      },
     });
     expect(json.data?.gitlab_project).toEqual({
+      project_acme_a_b: { path_with_namespace: 'acme/a.b' },
       project_x_y_z: { path_with_namespace: 'x/y.z' },
+      project_acme_a_b_2: { path_with_namespace: 'acme/a_b' },
       project_x_y_z_2: { path_with_namespace: 'x/y_z' },
     });
   });
@@ -94,11 +107,39 @@ describe('JobTokenScope synthesis', () => {
     expect(all.scope_id_1234.project).toBe('1234');
   });
 
-  test('importExisting emits a Terraform import block whose id is the project', () => {
+  test('importExisting emits a Terraform import block whose id is the numeric project id (the data source, read at plan time)', () => {
     const { stack } = newStack();
     new JobTokenScope(stack, 'lint', { project: 'acme/lint', importExisting: true });
+    new JobTokenScope(stack, 'byId', { project: '77', importExisting: true });
     const json = synthJson(stack);
-    expect(json.import).toEqual([{ id: 'acme/lint', to: 'gitlab_project_job_token_scopes.scope_acme_lint' }]);
+    expect(json.import).toEqual([
+      { id: '${data.gitlab_project.project_acme_lint.id}', to: 'gitlab_project_job_token_scopes.scope_acme_lint' },
+      { id: '77', to: 'gitlab_project_job_token_scopes.scope_id_77' },
+    ]);
+    expect(scopes(json).scope_acme_lint.project).toBe('${data.gitlab_project.project_acme_lint.id}');
+  });
+
+  test('a path used as a scope\'s project and as a target gets one data source', () => {
+    const { stack } = newStack();
+    new JobTokenScope(stack, 'web', { project: 'acme/web', allowProjects: ['acme/api'] });
+    new JobTokenScope(stack, 'api', { project: 'ACME/Api', allowProjects: ['acme/web'] });
+    const json = synthJson(stack);
+    expect(Object.keys(json.data?.gitlab_project ?? {}).sort()).toEqual(['project_acme_api', 'project_acme_web']);
+    expect(scopes(json).scope_acme_api).toMatchObject({
+      project: '${data.gitlab_project.project_acme_api.id}',
+      target_project_ids: ['${data.gitlab_project.project_acme_web.id}'],
+    });
+    expect(scopes(json).scope_acme_web.target_project_ids).toEqual(['${data.gitlab_project.project_acme_api.id}']);
+  });
+
+  test('the project\'s full path travels in the resource\'s // metadata, so readers speak paths', () => {
+    const { stack } = newStack();
+    new JobTokenScope(stack, 'web', { project: 'acme/web' });
+    new JobTokenScope(stack, 'byId', { project: '77' });
+    const tf = stack.toTerraform() as { resource: { gitlab_project_job_token_scopes: Record<string, Record<string, Record<string, unknown>>> } };
+    expect(tf.resource.gitlab_project_job_token_scopes.scope_acme_web['//'].tokenscope).toEqual({ version: 1, project: 'acme/web', policies: [] });
+    // Given as an id that no lock file names: the metadata has no path to tell.
+    expect(tf.resource.gitlab_project_job_token_scopes.scope_id_77['//'].tokenscope).toEqual({ version: 1, policies: [] });
   });
 
   test('the token is never written; the base URL only when given', () => {

@@ -7,7 +7,7 @@ import { scopes, synthError, synthJson } from './helpers';
 
 const lock: LockFile = {
   version: 1,
-  projects: { 'acme/api': 12, 'acme/deployer': 5 },
+  projects: { 'acme/api': 12, 'acme/deployer': 5, 'acme/web': 7 },
   groups: { 'acme/tools': 40 },
 };
 
@@ -18,8 +18,41 @@ describe('lock file', () => {
     new JobTokenScope(stack, 'web', { project: 'acme/web', allowProjects: ['Acme/API', 'acme/deployer', '99'], allowGroups: ['acme/tools'] });
     const json = synthJson(stack);
     expect(json.data).toBeUndefined();
+    expect(scopes(json).scope_acme_web.project).toBe('7');
     expect(scopes(json).scope_acme_web.target_project_ids).toEqual([5, 12, 99]);
     expect(scopes(json).scope_acme_web.target_group_ids).toEqual([40]);
+  });
+
+  test('with a lock file, importExisting imports by the literal id, and the // metadata keeps the path', () => {
+    const app = Testing.app();
+    const stack = new TokenScopeStack(app, 's', { lockFile: lock });
+    new JobTokenScope(stack, 'web', { project: 'acme/web', importExisting: true });
+    // Given as an id, the lock file still names it for the metadata.
+    new JobTokenScope(stack, 'api', { project: '12' });
+    const json = synthJson(stack);
+    expect(json.import).toEqual([{ id: '7', to: 'gitlab_project_job_token_scopes.scope_acme_web' }]);
+    const tf = stack.toTerraform() as { resource: { gitlab_project_job_token_scopes: Record<string, Record<string, Record<string, unknown>>> } };
+    expect(tf.resource.gitlab_project_job_token_scopes.scope_acme_web['//'].tokenscope).toEqual({ version: 1, project: 'acme/web', policies: [] });
+    expect(tf.resource.gitlab_project_job_token_scopes.scope_id_12['//'].tokenscope).toEqual({ version: 1, project: 'acme/api', policies: [] });
+  });
+
+  test('the project itself missing from the lock file fails synth: the provider needs its numeric id', () => {
+    const app = Testing.app();
+    const stack = new TokenScopeStack(app, 's', { lockFile: lock });
+    new JobTokenScope(stack, 'new', { project: 'acme/brand-new', allowProjects: ['acme/api'] });
+    expect(synthError(stack)).toContain(
+      '[s/new] JobTokenScope for project "acme/brand-new": the project itself is not in tokenscope.lock.json, and the provider needs ' +
+        'its numeric id; run `tokenscope resolve` to add it (synthesize with TOKENSCOPE_LOCK_FILE=off first so that resolve sees it).',
+    );
+  });
+
+  test('with a lock file, the project\'s own id in allowProjects is the project itself', () => {
+    const app = Testing.app();
+    const stack = new TokenScopeStack(app, 's', { lockFile: lock });
+    new JobTokenScope(stack, 'web', { project: 'acme/web', allowProjects: ['7'] });
+    expect(synthError(stack)).toContain(
+      '[s/web] JobTokenScope for project "acme/web": allowProjects[0] "7" is the project itself; a project always reaches itself',
+    );
   });
 
   test('a path missing from the lock file fails synth and says to run tokenscope resolve', () => {

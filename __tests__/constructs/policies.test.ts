@@ -18,6 +18,7 @@ describe('fine-grained policies on allowlist entries', () => {
     expect(r.target_project_ids).toEqual(['${data.gitlab_project.project_acme_api.id}', '${data.gitlab_project.project_acme_plain.id}']);
     expect((r['//'] as Record<string, unknown>)[POLICY_METADATA_KEY]).toEqual({
       version: 1,
+      project: 'acme/web',
       policies: [
         { kind: 'project', target: 'acme/api', policies: ['ADMIN_PACKAGES', 'READ_JOBS'] },
         { kind: 'group', target: 'acme/tools', policies: ['READ_RELEASES'] },
@@ -25,11 +26,11 @@ describe('fine-grained policies on allowlist entries', () => {
     });
   });
 
-  test('no policies, no comment block', () => {
+  test('no policies: the comment block carries the project\'s path and an empty list', () => {
     const { stack } = newStack();
     new JobTokenScope(stack, 'web', { project: 'acme/web', allowProjects: ['acme/api'] });
     const r = resourceWithComments(stack, 'scope_acme_web');
-    expect((r['//'] as Record<string, unknown>)[POLICY_METADATA_KEY]).toBeUndefined();
+    expect((r['//'] as Record<string, unknown>)[POLICY_METADATA_KEY]).toEqual({ version: 1, project: 'acme/web', policies: [] });
   });
 
   test('an empty policy set is refused', () => {
@@ -41,6 +42,18 @@ describe('fine-grained policies on allowlist entries', () => {
     );
   });
 
+  test('the badges and repositories policies of GitLab 18.5+ are accepted', () => {
+    const { stack } = newStack();
+    new JobTokenScope(stack, 'web', {
+      project: 'acme/web',
+      allowProjects: [{ target: 'acme/api', policies: ['READ_BADGES', 'ADMIN_BADGES', 'ADMIN_REPOSITORIES', 'READ_REPOSITORIES'] }],
+    });
+    const r = resourceWithComments(stack, 'scope_acme_web');
+    expect((r['//'] as Record<string, { policies: unknown[] }>)[POLICY_METADATA_KEY].policies).toEqual([
+      { kind: 'project', target: 'acme/api', policies: ['ADMIN_BADGES', 'ADMIN_REPOSITORIES', 'READ_BADGES', 'READ_REPOSITORIES'] },
+    ]);
+  });
+
   test('unknown and deprecated policies are named', () => {
     const { stack } = newStack();
     new JobTokenScope(stack, 'web', {
@@ -48,8 +61,12 @@ describe('fine-grained policies on allowlist entries', () => {
       allowGroups: [{ target: 'acme/tools', policies: ['READ_JOBZ' as never, 'READ_CONTAINERS', 'READ_JOBS', 'READ_JOBS'] }],
     });
     const msg = synthError(stack);
-    expect(msg).toContain('allowGroups[0] "acme/tools" names unknown policy "READ_JOBZ" (GitLab\'s CiJobTokenScopePolicies are READ_DEPLOYMENTS,');
-    expect(msg).toContain('allowGroups[0] "acme/tools" names deprecated policy READ_CONTAINERS (GitLab deprecated the CONTAINERS policies in 18.4); remove it');
+    // Offline (synth time) the built-in list is all there is, and the message says so.
+    expect(msg).toContain(
+      'allowGroups[0] "acme/tools" names unknown policy "READ_JOBZ" (tokenscope\'s built-in list of GitLab\'s CiJobTokenScopePolicies, as of GitLab 19.0: READ_DEPLOYMENTS,',
+    );
+    expect(msg).toContain('`tokenscope policies apply` (without --yes) checks against the values your GitLab has)');
+    expect(msg).toContain('allowGroups[0] "acme/tools" names deprecated policy READ_CONTAINERS (GitLab deprecated the CONTAINERS policies in 18.4 and removes them in 19.0); remove it');
     expect(msg).toContain('allowGroups[0] "acme/tools" names policy READ_JOBS twice');
   });
 });

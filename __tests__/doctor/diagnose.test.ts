@@ -1,3 +1,4 @@
+import { requiredPermissions } from '../../lib/doctor/project-probe';
 import { diagnoseToken, DoctorInput } from '../../lib/doctor/diagnose';
 import { NO_RETRY } from '../../lib/gitlab/http';
 import type { Check, DoctorReport } from '../../lib/doctor/types';
@@ -18,6 +19,8 @@ const T = {
   dev: 'glpat-dev-developer-token-0000009',
   oauth: 'ab12'.repeat(16),
   job: 'glcbt-64_runningJobTokenEtl00001',
+  jobTwoPolicies: 'glcbt-64_runningJobTokenTwo00011',
+  jobNoUrl: 'glcbt-64_runningJobTokenNoUrl0012',
   finished: 'glcbt-64_finishedJobTokenEtl0002',
   deploy: 'gldt-storefront-dpl-tkn-000003',
   legacy: 'AbCdEfGhIjKlMnOpQrSt',
@@ -36,6 +39,9 @@ const TOKENS: Record<string, FakeToken> = {
   [T.dev]: { kind: 'personal', username: 'dev', scopes: ['api'], levels: { 'acme/web': 30 } },
   [T.oauth]: { kind: 'oauth', username: 'ops' },
   [T.job]: { kind: 'job', project: 'acme/data/etl', username: 'dev', jobStatus: 'running', allowedBy: ['acme/platform/deployer'], missingPolicy: { 'acme/platform/deployer': 'read_releases' } },
+  [T.jobTwoPolicies]: { kind: 'job', project: 'acme/data/etl', username: 'dev', jobStatus: 'running', allowedBy: ['acme/platform/deployer'],
+    missingPolicy: { 'acme/platform/deployer': ['read_jobs', 'read_releases'] } },
+  [T.jobNoUrl]: { kind: 'job', project: 'acme/data/etl', username: 'dev', jobStatus: 'running', noWebUrl: true },
   [T.finished]: { kind: 'job', project: 'acme/data/etl', jobStatus: 'success' },
   [T.deploy]: { kind: 'deploy', project: 'acme/web' },
   [T.legacy]: { kind: 'personal', username: 'old', scopes: ['api'] },
@@ -309,7 +315,7 @@ describe('diagnoseToken: --project', () => {
       id: 'project.access',
       status: 'fail',
       message:
-        'acme/web does not allow job tokens from acme/data/etl: "403 Forbidden - Authentication by CI/CD job token not allowed from acme/data/etl to acme/web." (acme/data/etl is missing from acme/web\'s allowlist)',
+        'acme/web does not allow job tokens from acme/data/etl: "403 Forbidden - Authentication by CI/CD job token not allowed from etl to web." (acme/data/etl is missing from acme/web\'s allowlist)',
       remedy:
         "add 'acme/data/etl' to allowProjects of the JobTokenScope for 'acme/web': new JobTokenScope(this, '...', { project: 'acme/web', allowProjects: [..., 'acme/data/etl'] }) (or allow a group that contains acme/data/etl with allowGroups), then cdktf deploy. The job's user (dev) must also be a member of acme/web with the role the call needs",
     });
@@ -322,10 +328,37 @@ describe('diagnoseToken: --project', () => {
     const { report } = await run({ token: T.job, project: 'acme/platform/deployer' });
     const c = byId(report, 'project.access');
     expect(c.message).toBe(
-      'acme/platform/deployer allows acme/data/etl, but with fine-grained permissions that lack read_releases: "403 Forbidden - Insufficient permissions to access this resource in project acme/platform/deployer. The following token permission is required: read_releases."',
+      'acme/platform/deployer allows acme/data/etl, but with fine-grained permissions that lack read_releases: "403 Forbidden - Insufficient permissions to access this resource in project deployer. The following token permission is required: read_releases."',
     );
     expect(c.remedy).toMatch(/^add READ_RELEASES to the job token permissions of acme\/data\/etl's entry in acme\/platform\/deployer's allowlist/);
     expect(c.remedy).toContain('ciJobTokenScopeUpdatePolicies(input: { projectPath: "acme/platform/deployer", targetPath: "acme/data/etl"');
+  });
+
+  it('job token lacking several permissions: the plural message, every permission in the fix', async () => {
+    const { report } = await run({ token: T.jobTwoPolicies, project: 'acme/platform/deployer' });
+    const c = byId(report, 'project.access');
+    expect(c.message).toBe(
+      'acme/platform/deployer allows acme/data/etl, but with fine-grained permissions that lack read_jobs and read_releases: "403 Forbidden - Insufficient permissions to access this resource in project deployer. The following token permissions are required: read_jobs and read_releases."',
+    );
+    expect(c.remedy).toMatch(/^add READ_JOBS and READ_RELEASES to the job token permissions of acme\/data\/etl's entry/);
+    expect(c.remedy).toContain("policies: [..., 'READ_JOBS', 'READ_RELEASES'] }");
+  });
+
+  it('reads the permissions of the plural message with Rails\' to_sentence', () => {
+    const text = (list: string) => `403 Forbidden - Insufficient permissions to access this resource in project x. The following token permissions are required: ${list}.`;
+    expect(requiredPermissions(text('read_jobs, read_packages, and read_releases'))).toEqual(['read_jobs', 'read_packages', 'read_releases']);
+    expect(requiredPermissions(text('read_jobs and read_releases'))).toEqual(['read_jobs', 'read_releases']);
+    expect(requiredPermissions('403 Forbidden - Insufficient permissions to access this resource in project x. The following token permission is required: read_releases.')).toEqual(['read_releases']);
+  });
+
+  it('never takes a project path out of the 403: without the job\'s project, the fix says where to find it', async () => {
+    const { report } = await run({ token: T.jobNoUrl, project: 'acme/web' });
+    const c = byId(report, 'project.access');
+    expect(c.message).toBe(
+      'acme/web does not allow job tokens from the job\'s project: "403 Forbidden - Authentication by CI/CD job token not allowed from etl to web." (the job\'s project is missing from acme/web\'s allowlist)',
+    );
+    expect(c.remedy).toContain("allowProjects: [..., '<full path of the job's project (CI_PROJECT_PATH)>']");
+    expect(c.remedy).not.toMatch(/'etl'|'web'/);
   });
 
   it('job token on a project that does not exist (or the user is no member)', async () => {

@@ -22,8 +22,10 @@ export interface FakeToken {
   groupPath?: string;
   /** job tokens: projects whose allowlist admits this job's project. */
   allowedBy?: string[];
-  /** job tokens: target -> fine-grained policy the entry lacks. */
-  missingPolicy?: Record<string, string>;
+  /** job tokens: target -> fine-grained policies the entry lacks (the endpoint's required ones). */
+  missingPolicy?: Record<string, string | string[]>;
+  /** job tokens: `GET /job` leaves out `web_url` (so the job's project path is not known). */
+  noWebUrl?: boolean;
   /** access tokens: project path -> access level. */
   levels?: Record<string, number>;
   admin?: boolean;
@@ -87,7 +89,7 @@ export function fakeGitLabHandler(tokens: Record<string, FakeToken>, now = new D
       const pid = KNOWN_PROJECTS[t.project ?? ''] ?? 1;
       return json(200, {
         id: 4242, status: 'running', name: 'deploy', stage: 'deploy', ref: 'main',
-        web_url: `http://gitlab.test/${t.project}/-/jobs/4242`,
+        ...(t.noWebUrl ? {} : { web_url: `http://gitlab.test/${t.project}/-/jobs/4242` }),
         pipeline: { id: 77, project_id: pid, ref: 'main', sha: 'abc', status: 'running' },
         user: { id: 8, username: t.username ?? 'dev', name: 'Dev' },
       });
@@ -120,12 +122,19 @@ export function fakeGitLabHandler(tokens: Record<string, FakeToken>, now = new D
       if (!t || (via === 'job' && (t.kind !== 'job' || t.jobStatus !== 'running'))) return unauthorized;
       if (!(target in KNOWN_PROJECTS)) return json(404, { message: '404 Project Not Found' });
       if (via === 'job') {
+        // GitLab names both projects by Project#path, the last segment (lib/api/helpers.rb).
+        const seg = (p: string | undefined) => (p ?? '').split('/').pop();
         if (target !== t.project && !(t.allowedBy ?? []).includes(target)) {
-          return json(403, { message: `403 Forbidden - Authentication by CI/CD job token not allowed from ${t.project} to ${target}.` });
+          return json(403, { message: `403 Forbidden - Authentication by CI/CD job token not allowed from ${seg(t.project)} to ${seg(target)}.` });
         }
-        const policy = t.missingPolicy?.[target];
-        if (policy) {
-          return json(403, { message: `403 Forbidden - Insufficient permissions to access this resource in project ${target}. The following token permission is required: ${policy}.` });
+        const missing = t.missingPolicy?.[target];
+        const policies = missing === undefined ? [] : Array.isArray(missing) ? missing : [missing];
+        if (policies.length === 1) {
+          return json(403, { message: `403 Forbidden - Insufficient permissions to access this resource in project ${seg(target)}. The following token permission is required: ${policies[0]}.` });
+        }
+        if (policies.length > 1) {
+          const sentence = policies.length === 2 ? policies.join(' and ') : `${policies.slice(0, -1).join(', ')}, and ${policies[policies.length - 1]}`;
+          return json(403, { message: `403 Forbidden - Insufficient permissions to access this resource in project ${seg(target)}. The following token permissions are required: ${sentence}.` });
         }
       }
       return json(200, []);

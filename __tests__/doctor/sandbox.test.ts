@@ -176,7 +176,7 @@ describe('doctor against the sandbox: failures', () => {
     const p = c(j, 'project.access');
     expect(p.status).toBe('fail');
     expect(p.message).toBe(
-      'acme/web does not allow job tokens from acme/data/etl: "403 Forbidden - Authentication by CI/CD job token not allowed from acme/data/etl to acme/web." (acme/data/etl is missing from acme/web\'s allowlist)',
+      'acme/web does not allow job tokens from acme/data/etl: "403 Forbidden - Authentication by CI/CD job token not allowed from etl to web." (acme/data/etl is missing from acme/web\'s allowlist)',
     );
     expect(p.remedy).toContain("new JobTokenScope(this, '...', { project: 'acme/web', allowProjects: [..., 'acme/data/etl'] })");
     expect(text).toContain("Fix: add 'acme/data/etl' to allowProjects of the JobTokenScope for 'acme/web'");

@@ -52,14 +52,22 @@ describe('declared reader on real synth output', () => {
     const d = readDeclared(path.join(locked, 'cdktf.out'));
     const checkout = d.find((s) => s.project.path === 'acme/web/checkout');
     expect(checkout?.projects).toEqual([{ id: 101 }, { id: 201 }]);
+    // The resource's project is the numeric id; the // metadata keeps its path.
+    expect(checkout?.project).toEqual({ id: 202, path: 'acme/web/checkout' });
     const { scopes, unresolved } = await resolveDeclaredIds(d, LOCK, undefined);
     expect(unresolved).toEqual({ projects: [], groups: [] });
     const deployer = scopes.find((s) => s.project === 'acme/platform/deployer');
     expect(deployer).toEqual({
-      stack: 'acme-platform', project: 'acme/platform/deployer', enabled: true,
+      stack: 'acme-platform', project: 'acme/platform/deployer', projectId: 101, enabled: true,
       projects: [{ id: 103, path: 'acme/platform/tools/release-cli' }],
       groups: [{ id: 13, path: 'acme/web' }, { id: 14, path: 'acme/data' }],
     });
+  });
+
+  it('without the lock file at hand, a locked synth still names every scope by path (the // metadata)', async () => {
+    const { scopes } = await resolveDeclaredIds(readDeclared(path.join(locked, 'cdktf.out')), undefined, undefined);
+    expect(scopes.map((s) => s.project).sort()).toEqual(Object.keys(LOCK.projects).sort());
+    expect(scopes.find((s) => s.project === 'acme/web/checkout')?.projectId).toBe(202);
   });
 
   it('refuses stack JSON it cannot read, with the exact words', () => {

@@ -5,6 +5,8 @@ import { describeSecret } from '../../lib/gitlab/secrets';
 import { parseLockFile } from '../../lib/lockfile';
 import { runCli } from '../../lib/cli/main';
 import { memoryIO } from '../../lib/cli/io';
+import { App } from 'cdktf';
+import { JobTokenScope, TokenScopeStack } from '../../lib';
 import { cli, DEV, inSyncSeed, JOB_TOKEN, OPS_READ, synthAcme, tempDir } from './helpers';
 
 const NOW = '2026-11-23T12:00:00Z';
@@ -124,6 +126,29 @@ describe('tokenscope drift against the sandbox', () => {
       });
     } finally {
       await sb.stop();
+    }
+  });
+
+  it('a scope declared limitAccess: false on an instance that enforces the allowlist is drift, and says why Terraform will never settle', async () => {
+    const seed = JSON.parse(JSON.stringify(inSyncSeed()));
+    seed.instance.enforceAllowlist = true;
+    seed.projects.find((p: { path: string }) => p.path === 'acme/security/scanner').limitAccess = false;
+    const sb = await startSandbox({ port: 0, seed });
+    const dir = tempDir('drift-enforced');
+    try {
+      const app = new App({ outdir: path.join(dir, 'cdktf.out') });
+      const s = new TokenScopeStack(app, 'acme-security', { lockFile: false });
+      new JobTokenScope(s, 'scanner', { project: 'acme/security/scanner', limitAccess: false, allowGroups: ['acme'], allowProjects: ['acme/platform/deployer'] });
+      app.synth();
+      const r = await drift(['--synth-dir', path.join(dir, 'cdktf.out')], { GITLAB_URL: sb.url, GITLAB_TOKEN: OPS_READ });
+      expect(r.code).toBe(2);
+      expect(r.out).toContain(
+        'enforced_by_instance  allowlist declared off, but the instance enforces it: the declaration cannot take effect, and Terraform ' +
+          'plans enabled = false on every run (the provider reads the enforced value back, a permanent diff); declare limitAccess: true',
+      );
+    } finally {
+      await sb.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -77,6 +77,17 @@ describe('tokenscope import against the sandbox', () => {
     mod.acmeScopes(new TokenScopeStack(app, 'acme', { lockFile: false }));
     app.synth();
 
+    // The module speaks paths; what it synthesizes is what GitLab's POST/DELETE URLs take: numeric ids.
+    const tf = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'acme', 'cdk.tf.json'), 'utf8')) as {
+      resource: { gitlab_project_job_token_scopes: Record<string, { project: string; '//': { tokenscope: { project: string } } }> };
+      import: Array<{ id: string; to: string }>;
+    };
+    const checkout = tf.resource.gitlab_project_job_token_scopes.scope_acme_web_checkout;
+    expect(checkout.project).toBe('${data.gitlab_project.project_acme_web_checkout.id}');
+    expect(checkout['//'].tokenscope.project).toBe('acme/web/checkout');
+    expect(tf.import).toHaveLength(11);
+    for (const i of tf.import) expect(i.id).toMatch(/^\$\{data\.gitlab_project\.project_[a-z0-9_-]+\.id\}$/);
+
     const drift = await cli(['drift', '--synth-dir', outdir, '--format', 'json', '--no-progress']);
     expect(drift.err).toBe('');
     const report = JSON.parse(drift.out);

@@ -39,7 +39,8 @@ describe('tokenscope init', () => {
     }
     expect(pkg.devDependencies.typescript).toMatch(/^5\.9\./);
     expect(JSON.parse(read('ops/cdktf.json')).app).toBe('npx ts-node main.ts');
-    expect(read('ops/main.ts')).toContain("new TokenScopeStack(app, 'job-token-scopes', { baseUrl: 'https://gitlab.example.com' });");
+    expect(read('ops/main.ts')).toContain("new TokenScopeStack(app, 'job-token-scopes', { baseUrl: 'https://gitlab.example.com', state });");
+    expect(read('ops/main.ts')).toContain("const state = process.env.CI_PROJECT_ID ? ('gitlab' as const) : undefined;");
     expect(read('ops/.gitlab-ci.yml')).toContain('  - local: .gitlab/ci/tokenscope.gitlab-ci.yml');
     expect(read('ops/.gitlab/ci/tokenscope.gitlab-ci.yml')).toContain(fs.readFileSync(path.join(REPO, 'templates', 'tokenscope.gitlab-ci.yml'), 'utf8'));
     expect(read('ops/.gitignore')).toContain('cdktf.out/');
@@ -73,7 +74,7 @@ describe('tokenscope init', () => {
     const r = await init(['ops', '--group', 'acme']);
     expect(r.code).toBe(0);
     expect(r.err).toBe('tokenscope init: GITLAB_TOKEN is not set, so main.ts has an example instead of acme\'s scopes; later, with a token: npx tokenscope import --group acme --include-subgroups\n');
-    expect(read('ops/main.ts')).toContain("new TokenScopeStack(app, 'acme');");
+    expect(read('ops/main.ts')).toContain("new TokenScopeStack(app, 'acme', { state });");
   });
 
   describe('with a sandbox', () => {
@@ -89,7 +90,7 @@ describe('tokenscope init', () => {
       expect(r.out).toContain('  scopes/acme-web.ts\n');
       const main = read('ops/main.ts');
       expect(main).toContain("import { acmeWebScopes } from './scopes/acme-web';");
-      expect(main).toContain("new TokenScopeStack(app, 'acme-web', { baseUrl: '" + sandbox.url + "' });");
+      expect(main).toContain("new TokenScopeStack(app, 'acme-web', { baseUrl: '" + sandbox.url + "', state });");
       expect(main).toContain('  acmeWebScopes(stack);');
       const mod = read('ops/scopes/acme-web.ts');
       expect(mod).toContain("import { JobTokenScope } from 'tokenscope';");

@@ -33,10 +33,11 @@ describe('the tarball', () => {
   it('holds the compiled code, help, templates, the demo seed, README and LICENSE, and nothing else', async () => {
     const unexpected = packed.files.filter((f) => !(
       /^dist\/(bin|lib)\/.*\.(js|d\.ts)$/.test(f) || /^dist\/main\.(js|d\.ts)$/.test(f) || f === 'dist/lib/sandbox/demo-seed.json' ||
+      /^dist\/lib\/sandbox\/provider\/proto\/([a-z0-9.]+\.proto|NOTICE\.md)$/.test(f) ||
       /^help\/[a-z-]+\.md$/.test(f) || /^templates\//.test(f) || ['README.md', 'LICENSE', 'package.json'].includes(f)
     ));
     expect(unexpected).toEqual([]);
-    for (const f of ['dist/bin/tokenscope.js', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/sandbox/demo-seed.json', 'help/drift.md', 'templates/tokenscope.gitlab-ci.yml', 'LICENSE']) {
+    for (const f of ['dist/bin/tokenscope.js', 'dist/lib/index.js', 'dist/lib/sandbox/provider/proto/tfplugin6.8.proto', 'dist/lib/index.d.ts', 'dist/lib/sandbox/demo-seed.json', 'help/drift.md', 'templates/tokenscope.gitlab-ci.yml', 'LICENSE']) {
       expect(packed.files).toContain(f);
     }
     expect(packed.files.some((f) => /^(__tests__|bench|\.ci|bin)\//.test(f) || /^lib\//.test(f) || f.endsWith('.tsbuildinfo'))).toBe(false);

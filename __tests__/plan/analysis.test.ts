@@ -1,4 +1,4 @@
-import { CREATE_NOTE, DESTROY_NOTE, FORGET_NOTE } from '../../lib/plan/analysis';
+import { CREATE_NOTE, DESTROY_NOTE, FORGET_NOTE, UPGRADE_NOTE } from '../../lib/plan/analysis';
 import { namesFromPlan } from '../../lib/plan/names';
 import { parsePlanText } from '../../lib/plan/plan-file';
 import { extractScopeChanges, plannedIds } from '../../lib/plan/scope-changes';
@@ -67,14 +67,17 @@ describe('per-project changes', () => {
     expect(labels(s.groups.removed)).toEqual(['#13']);
   });
 
-  it('destroy: every entry removed, and the note says the project returns to GitLab\'s default', () => {
+  it('destroy: every entry removed, and the note says the allowlist stays on and empty (the provider\'s Delete), nothing opened', () => {
     const s = byProject(scopes, 'acme/old-service');
     expect(s.kind).toBe('destroy');
     expect(labels(s.projects.removed)).toEqual(['acme/api', 'acme/data/loader']);
     expect(labels(s.groups.removed)).toEqual(['acme']);
     expect(s.notes).toContain(DESTROY_NOTE);
-    expect(DESTROY_NOTE).toContain('returns to GitLab\'s default');
-    expect(DESTROY_NOTE).toContain('on GitLab.com and instances that enforce the allowlist it cannot be turned off');
+    expect(DESTROY_NOTE).toBe(
+      'scope destroyed: the provider removes every allowlist entry and leaves the allowlist on, so only the project itself ' +
+        'can reach it: every other project\'s job token is blocked (nothing is opened)',
+    );
+    expect(s.after).toEqual({ enabled: true, projects: [], groups: [], listsKnownAfterApply: false });
   });
 
   it('replace moving the scope to another project: all entries added there, the old project noted as destroyed', () => {
@@ -86,7 +89,7 @@ describe('per-project changes', () => {
     expect(s.notes).toEqual(expect.arrayContaining([
       'scope replaced (the project changes from acme/tools-old to acme/tools)',
       `acme/tools-old: ${DESTROY_NOTE}`,
-      'deleted before it is created again: between the two steps the project has no managed allowlist',
+      'deleted before it is created again: between the two steps the allowlist is on and empty, so every other project\'s job token is blocked until the create finishes',
     ]));
   });
 
@@ -152,7 +155,31 @@ describe('scope change edge cases', () => {
     expect(s.previousProject).toBeUndefined();
     expect(labels(s.projects.added)).toEqual(['#3']);
     expect(labels(s.projects.removed)).toEqual(['#1']);
-    expect(s.notes).toEqual(['scope replaced (replace_by_request)']);
+    expect(s.notes).toEqual([
+      'scope replaced (replace_by_request)',
+      'created before the old resource is destroyed, on the same project: the provider\'s delete then empties the allowlist ' +
+        'the create just wrote, so after apply it is on and empty',
+    ]);
+  });
+
+  it('a path in state and the same project\'s numeric id in the plan is the upgrade to numeric ids, not a move', () => {
+    const p = plan([scope(['delete', 'create'], { project: 'acme/web/storefront', enabled: true, target_project_ids: [1], target_group_ids: [] },
+      { project: '201', enabled: true, target_project_ids: [1], target_group_ids: [] }, { action_reason: 'replace_because_cannot_update' })]);
+    const names = { projects: new Map([[201, { path: 'acme/web/storefront', source: 'lock' as const }]]), groups: new Map() };
+    const [s] = analyzePlans([{ stack: 's', file: 'p.json', plan: p }], names);
+    expect(s.previousProject).toBeUndefined();
+    expect(s.project).toEqual({ path: 'acme/web/storefront', id: 201, knownAfterApply: false, label: 'acme/web/storefront' });
+    expect(labels(s.projects.added)).toEqual([]);
+    expect(labels(s.projects.removed)).toEqual([]);
+    expect(s.notes).toEqual([
+      'scope replaced (the project attribute changes from "acme/web/storefront" to "201", the same project (acme/web/storefront) now given by its numeric id)',
+      UPGRADE_NOTE,
+      'deleted before it is created again: between the two steps the allowlist is on and empty, so every other project\'s job token is blocked until the create finishes',
+    ]);
+    // Without a name for 201 it reads as a move, and says what it may be.
+    const [unnamed] = analyzePlans([{ stack: 's', file: 'p.json', plan: p }], { projects: new Map(), groups: new Map() });
+    expect(unnamed.previousProject?.label).toBe('acme/web/storefront');
+    expect(unnamed.notes).toContain(`if 201 is the id of acme/web/storefront, this replace is the upgrade to numeric ids: ${UPGRADE_NOTE}`);
   });
 
   it('reads the deprecated project_id attribute and numeric-string ids', () => {

@@ -165,15 +165,20 @@ describe('tokenscope plan-summary against GitLab (fake server)', () => {
     ]);
     expect(releaseCli.groups.removed).toEqual([{ id: 13, path: 'acme/web', source: 'gitlab', knownAfterApply: false }]);
     expect(json.stacks[1].scopes[0].project).toEqual({ path: 'acme/platform/tools/lint', id: 104, knownAfterApply: false });
-    // One HTTP request: the shared lookup multiplexes projects(ids:) and groups(ids:).
+    // One HTTP request names the ids: the shared lookup multiplexes projects(ids:) and groups(ids:).
+    // One more reads acme/legacy, which the plan turns off: does the instance enforce the allowlist there?
     const gql = gl.requests.filter((q) => q.path === '/api/graphql');
-    expect(gl.requests.map((q) => q.path)).toEqual(['/api/graphql']);
+    expect(gl.requests.map((q) => q.path)).toEqual(['/api/graphql', '/api/graphql']);
+    expect(JSON.stringify(gql[1].body)).toContain('acme/legacy');
     const ops = ([] as Array<{ variables: { ids: string[] } }>).concat(gql[0].body as never);
     expect(ops.map((o) => [...o.variables.ids].sort())).toEqual([
       ['gid://gitlab/Project/104', 'gid://gitlab/Project/301', 'gid://gitlab/Project/302', 'gid://gitlab/Project/303', 'gid://gitlab/Project/999'],
       ['gid://gitlab/Group/13', 'gid://gitlab/Group/14'],
     ]);
-    expect(json.warnings).toEqual(['GitLab did not name project 999 (deleted, or not visible to the token); shown as ids']);
+    expect(json.warnings).toEqual([
+      'GitLab did not name project 999 (deleted, or not visible to the token); shown as ids',
+      'could not read whether the instance enforces the allowlist of acme/legacy: GitLab has no project acme/legacy, or the token cannot see it',
+    ]);
     expect(r.err).toContain('warning: GitLab did not name project 999');
   });
 

@@ -33,7 +33,7 @@ describe('Markdown for the merge request note', () => {
     expect(md).toContain('| `acme/platform/deployer` | updated | off → **on** | – | – |');
     expect(md).toContain('| `acme/legacy` | updated | on → **off** | – | – |');
     expect(md).toContain('| `acme/platform/tools/release-cli` | updated | on | `acme/ops/alerts`<br>project id `999`<br>group `acme/data` | `acme/data/loader`<br>`acme/ops/metrics`<br>group `acme/web` |');
-    expect(md).toContain('| `acme/old-service` | destroyed | on → GitLab default | – | `acme/api`<br>`acme/data/loader`<br>group `acme` |');
+    expect(md).toContain('| `acme/old-service` | destroyed | on → **on, empty** | – | `acme/api`<br>`acme/data/loader`<br>group `acme` |');
     expect(md).toContain('| `acme/tools` (was `acme/tools-old`) | replaced | on | `acme/api` | – |');
     expect(md).toContain('| `acme/data/etl` | created | **on** | *(project known after apply)* | – |');
     expect(md).toContain('| `acme/data/warehouse` | updated | *(known after apply)* | *(project known after apply)* | `acme/ops/metrics` |');
@@ -47,7 +47,8 @@ describe('Markdown for the merge request note', () => {
     expect(details.trimEnd().endsWith('</details>')).toBe(true);
     expect(details).toContain('- project entries added: `acme/ops/alerts` (id 303, from the lock file), `project id 999` (not resolved)');
     expect(details).toContain('- project entries added: `acme/api` (id 201, from the plan), `acme/web/checkout` (id 202, from the plan)');
-    expect(details).toContain('returns to GitLab\'s default');
+    expect(details).toContain('leaves the allowlist on, so only the project itself can reach it: every other project\'s job token is blocked (nothing is opened)');
+    expect(details).not.toContain('GitLab\'s default');
   });
 
   it('moves long entry lists out of the table cell', () => {
@@ -111,7 +112,7 @@ describe('JSON', () => {
     expect(warehouse.enabled).toEqual({ before: true, after: 'unknown' });
     expect(warehouse.projects.added).toEqual([{ id: null, path: null, source: null, knownAfterApply: true }]);
     expect(json.risks.map((r: { kind: string; reason: string }) => `${r.kind}/${r.reason}`)).toEqual([
-      'allowlist_disabled/allowlist_turned_off', 'allowlist_disabled/scope_destroyed', 'allowlist_disabled/scope_destroyed',
+      'allowlist_disabled/allowlist_turned_off', 'blocks_all_origins/scope_destroyed', 'blocks_all_origins/scope_destroyed',
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import { mergeNames } from '../../lib/plan/names';
 import { relativeTime } from '../../lib/plan/relative-time';
-import { allowlistDisabledRisks, blockingRisks, needsAuthLog } from '../../lib/plan/risks';
+import { allOriginsBlockedRisks, allowlistDisabledRisks, blockingRisks, needsAuthLog } from '../../lib/plan/risks';
 import { analyzePlans, namesFromPlans } from '../../lib/plan/summary';
 import { analyzeFixtures, fixtureLockNames, fixturePlans, NOW } from './helpers';
 
@@ -9,15 +9,40 @@ const logs = (entries: Record<string, Array<[string, string]>>) =>
   new Map(Object.entries(entries).map(([p, list]) => [p, list.map(([origin, lastAuthorizedAt]) => ({ origin, lastAuthorizedAt }))]));
 
 describe('allowlist turned off', () => {
-  it('flags turning off, destroying, and moving a scope away; nothing else', () => {
+  it('flags turning the allowlist off; nothing else (a destroy opens nothing)', () => {
     const risks = allowlistDisabledRisks(analyzeFixtures());
-    expect(risks.map((r) => [r.project, r.reason])).toEqual([
-      ['acme/legacy', 'allowlist_turned_off'],
-      ['acme/old-service', 'scope_destroyed'],
-      ['acme/tools-old', 'scope_destroyed'],
-    ]);
+    expect(risks.map((r) => [r.project, r.reason])).toEqual([['acme/legacy', 'allowlist_turned_off']]);
     expect(risks[0].message).toBe('acme/legacy: turns the allowlist off: job tokens of any project can reach it (GitLab.com and instances that enforce the allowlist keep it on)');
-    expect(risks[1].message).toBe('acme/old-service: scope destroyed: every entry is removed and the allowlist returns to GitLab\'s default (off), so job tokens of any project can reach it (GitLab.com and instances that enforce the allowlist keep it on)');
+  });
+
+  it('a destroyed scope, and the old project of a moved one, shut every other project out (the provider leaves the allowlist on and empty)', () => {
+    const risks = allOriginsBlockedRisks(analyzeFixtures());
+    expect(risks.map((r) => [r.kind, r.project, r.reason, r.certainty])).toEqual([
+      ['blocks_all_origins', 'acme/old-service', 'scope_destroyed', 'will'],
+      ['blocks_all_origins', 'acme/tools-old', 'scope_destroyed', 'will'],
+    ]);
+    expect(risks[0].message).toBe(
+      'acme/old-service: scope destroyed: every entry is removed and the allowlist stays on, so every other project\'s job token is blocked; only the project itself can reach it',
+    );
+    expect(risks[1].message).toBe(
+      'acme/tools-old: scope destroyed (it moves to acme/tools): every entry is removed and the allowlist stays on, so every other project\'s job token is blocked; only the project itself can reach it',
+    );
+  });
+
+  it('a replace of the same project: a window with the allowlist on and empty (delete first), or an empty list after apply (create first)', () => {
+    const replace = (actions: string[]) => ({ stack: 's', file: 'p', plan: { format_version: '1.2', resource_changes: [{
+      address: 'gitlab_project_job_token_scopes.x', type: 'gitlab_project_job_token_scopes', mode: 'managed',
+      change: { actions, before: { project: 'acme/x', enabled: true, target_project_ids: [1], target_group_ids: [] },
+        after: { project: 'acme/x', enabled: true, target_project_ids: [1], target_group_ids: [] } },
+    }] } });
+    const deleteFirst = [replace(['delete', 'create'])];
+    const createFirst = [replace(['create', 'delete'])];
+    expect(allOriginsBlockedRisks(analyzePlans(deleteFirst, namesFromPlans(deleteFirst))).map((r) => r.message)).toEqual([
+      'acme/x: scope replaced (destroyed, then created): between the two steps the allowlist is on and empty, so every other project\'s job token is blocked; only the project itself can reach it',
+    ]);
+    expect(allOriginsBlockedRisks(analyzePlans(createFirst, namesFromPlans(createFirst))).map((r) => r.message)).toEqual([
+      'acme/x: scope replaced (created, then the old one destroyed): the destroy empties what the create wrote; after apply the allowlist is on and empty, so every other project\'s job token is blocked; only the project itself can reach it',
+    ]);
   });
 
   it('flags a scope created with the allowlist off', () => {
@@ -76,10 +101,10 @@ describe('blocking origins seen in the auth log', () => {
     expect(risks.map((r) => r.message)).toEqual(['acme/web: will block beta/docs, last used 2 days ago (scope created without it)']);
   });
 
-  it('a destroyed scope may block where the instance enforces the allowlist', () => {
+  it('a destroyed scope will block every origin of its auth log: the allowlist stays on and empty', () => {
     const risks = blockingRisks(named(), logs({ 'acme/old-service': [['acme/api', TWO_DAYS_AGO]] }), NOW);
     expect(risks.map((r) => r.message)).toEqual([
-      'acme/old-service: may block acme/api where the instance enforces the allowlist, last used 2 days ago (scope destroyed)',
+      'acme/old-service: will block acme/api, last used 2 days ago (scope destroyed)',
     ]);
   });
 

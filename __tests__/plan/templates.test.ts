@@ -112,6 +112,15 @@ describe('what the jobs do', () => {
     expect((job('tokenscope-synth').artifacts as { paths: string[] }).paths).toEqual(['$TOKENSCOPE_SYNTH_DIR/']);
   });
 
+  it('Terraform jobs give the http backend (GitLab-managed state) the job token at run time, and keep the base variables', () => {
+    for (const name of ['tokenscope-plan', 'tokenscope-deploy']) {
+      expect(job(name).variables).toMatchObject({
+        TF_HTTP_USERNAME: 'gitlab-ci-token', TF_HTTP_PASSWORD: '$CI_JOB_TOKEN', CHECKPOINT_DISABLE: '1', GITLAB_BASE_URL: '$CI_API_V4_URL',
+      });
+    }
+    expect(job('tokenscope-drift').variables).not.toHaveProperty('TF_HTTP_PASSWORD');
+  });
+
   it('no token or secret is written into the template', () => {
     expect(read('tokenscope.gitlab-ci.yml')).not.toMatch(/glpat-|GITLAB_TOKEN:\s*\S/);
   });

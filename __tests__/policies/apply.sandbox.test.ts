@@ -144,7 +144,7 @@ describe('tokenscope policies apply against the sandbox', () => {
 });
 
 describe('a GitLab without fine-grained permissions', () => {
-  const sandboxOf = useSandbox(seed('17.9.0'));
+  const sandboxOf = useSandbox(seed('17.4.0'));
   let sandbox: Sandbox;
   beforeAll(() => { sandbox = sandboxOf(); });
 
@@ -153,7 +153,7 @@ describe('a GitLab without fine-grained permissions', () => {
     expect(r.code).toBe(1);
     expect(r.mutations).toBe(0);
     expect(r.out).toContain(
-      'error: this GitLab (version 17.9.0-ee) has no fine-grained job-token permissions: they need GitLab 18.3 or later ' +
+      'error: this GitLab (version 17.4.0-ee) has no fine-grained job-token permissions: they need GitLab 18.3 or later ' +
         '(its GraphQL schema has no enum CiJobTokenScopePolicies, CiJobTokenScopeAllowlistEntry.defaultPermissions, ' +
         'CiJobTokenScopeAllowlistEntry.jobTokenPolicies, mutation ciJobTokenScopeUpdatePolicies)',
     );
@@ -164,5 +164,68 @@ describe('a GitLab without fine-grained permissions', () => {
     const r = await run(sandbox, [], API, dir);
     expect(r.code).toBe(0);
     expect(r.out).toContain('no entry declares policies, so there is nothing to do');
+  });
+});
+
+describe('fine-grained permissions switched off (feature flag add_policies_to_ci_job_token)', () => {
+  const off = seed('18.6.0');
+  off.instance!.featureFlags = { add_policies_to_ci_job_token: false };
+  const sandboxOf = useSandbox(off);
+  let sandbox: Sandbox;
+  beforeAll(() => { sandbox = sandboxOf(); });
+
+  test('says so once, sends nothing and exits 1, instead of planning a change per entry', async () => {
+    const r = await run(sandbox, ['--yes']);
+    expect(r.code).toBe(1);
+    expect(r.mutations).toBe(0);
+    const said = r.out.split('\n').filter((l) => l.includes('add_policies_to_ci_job_token'));
+    expect(said).toEqual([
+      'error: fine-grained job-token permissions are switched off on this GitLab (version 18.6.0-ee) for acme/web (3 entries with policies): ' +
+        'GitLab answers the default permissions for every entry and ignores declared policies while its feature flag add_policies_to_ci_job_token ' +
+        'is off (on by default from GitLab 18.3), and refuses to set them ("`add_policies_to_ci_job_token` feature flag is disabled."). ' +
+        'An administrator turns it on in the Rails console: Feature.enable(:add_policies_to_ci_job_token) ' +
+        "(or for one project: Feature.enable(:add_policies_to_ci_job_token, Project.find_by_full_path('acme/web')))",
+    ]);
+    expect(r.out).not.toContain(' -> ');
+  });
+
+  test("GitLab's own answers with the flag off: default permissions, null policies, and the mutation refused", async () => {
+    const gql = async (query: string, variables?: unknown): Promise<any> => (await fetch(`${sandbox.url}/api/graphql`, {
+      method: 'POST', headers: { authorization: `Bearer ${API}`, 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }),
+    })).json();
+    const read = await gql('{ project(fullPath: "acme/web") { ciJobTokenScopeAllowlist { projectsAllowlist { nodes { defaultPermissions jobTokenPolicies target { ... on CiJobTokenAccessibleProject { fullPath } } } } } } }');
+    expect(read.data.project.ciJobTokenScopeAllowlist.projectsAllowlist.nodes).toEqual([
+      { defaultPermissions: true, jobTokenPolicies: null, target: { fullPath: 'acme/api' } },
+      { defaultPermissions: true, jobTokenPolicies: null, target: { fullPath: 'acme/plain' } },
+      { defaultPermissions: true, jobTokenPolicies: null, target: { fullPath: 'acme/hand' } },
+    ]);
+    const m = await gql('mutation($i: CiJobTokenScopeUpdatePoliciesInput!) { ciJobTokenScopeUpdatePolicies(input: $i) { errors } }',
+      { i: { projectPath: 'acme/web', targetPath: 'acme/api', defaultPermissions: false, jobTokenPolicies: ['READ_JOBS'] } });
+    expect(m).toEqual({
+      data: { ciJobTokenScopeUpdatePolicies: null },
+      errors: [{ message: '`add_policies_to_ci_job_token` feature flag is disabled.', locations: [{ line: 1, column: 53 }], path: ['ciJobTokenScopeUpdatePolicies'] }],
+    });
+    // Adding with policies keeps the default (Ci::JobToken::Allowlist#add!).
+    const add = await gql('mutation { ciJobTokenScopeAddGroupOrProject(input: { projectPath: "acme/web", targetPath: "acme/new", defaultPermissions: false, jobTokenPolicies: [READ_JOBS] }) { errors } }');
+    expect(add.data.ciJobTokenScopeAddGroupOrProject.errors).toEqual([]);
+    const link = sandbox.state.projectByPath('acme/web')!.projectLinks.get(104)!;
+    expect({ defaultPermissions: link.defaultPermissions, policies: link.jobTokenPolicies }).toEqual({ defaultPermissions: true, policies: [] });
+  });
+});
+
+describe('the allowed policy values come from the instance (introspection), not the built-in list', () => {
+  const sandboxOf = useSandbox(seed('18.4.0'));
+  let sandbox: Sandbox;
+  beforeAll(() => { sandbox = sandboxOf(); });
+
+  test('READ_BADGES, valid at synth time, is refused on a GitLab whose enum lacks it', async () => {
+    const dir = tmp.synth({ web: [{ project: 'acme/web', allowProjects: [{ target: 'acme/api', policies: ['READ_BADGES' as const] }] }] });
+    const r = await run(sandbox, ['--yes'], API, dir);
+    expect(r.code).toBe(1);
+    expect(r.mutations).toBe(0);
+    expect(r.out).toContain(
+      'error: acme/web <- project acme/api: this GitLab (version 18.4.0-ee) does not know the policy READ_BADGES ' +
+        '(not in its CiJobTokenScopePolicies); remove it or upgrade GitLab',
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { startSandbox } from '../../lib/sandbox';
 import type { Sandbox } from '../../lib/sandbox';
 import { mismatchesFrom } from '../../lib/policies/drift-findings';
 import { runDrift } from '../../lib/drift';
@@ -100,21 +101,47 @@ describe('drift: policy_mismatch', () => {
   });
 });
 
-describe('drift: policy_mismatch on a GitLab without the feature', () => {
-  const old = seed('18.1.0');
-  // An old instance has no permissions on its entries.
-  old.projects![0].allowlist = { projects: ['acme/api', 'acme/plain'], groups: ['acme/tools'] };
-  const sandboxOf = useSandbox(old);
+describe('drift: fine-grained permissions switched off (feature flag) or absent', () => {
+  const offSeed = seed('18.6.0');
+  offSeed.instance!.featureFlags = { add_policies_to_ci_job_token: false };
+  const sandboxOf = useSandbox(offSeed);
   let sandbox: Sandbox;
   beforeAll(() => { sandbox = sandboxOf(); });
 
-  test('entries declared with policies are mismatches against the default permissions', async () => {
+  test('says once per project that the policies are not in force, instead of a policy_mismatch per entry', async () => {
     const r = await drift(sandbox, synthInto(withPolicies), 'json');
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.out).projects[0].findings).toEqual([
-      { kind: 'policy_mismatch', target: 'acme/api', entry: 'project', declared: { defaultPermissions: false, policies: ['READ_JOBS'] }, live: { defaultPermissions: true, policies: [] } },
-      { kind: 'policy_mismatch', target: 'acme/tools', entry: 'group', declared: { defaultPermissions: false, policies: ['READ_RELEASES'] }, live: { defaultPermissions: true, policies: [] } },
-    ]);
+    expect(r.mutations).toBe(0);
+    expect(JSON.parse(r.out).projects[0].findings).toEqual([{
+      kind: 'policies_not_enforced',
+      message: '2 entries declare fine-grained permissions, but GitLab has them switched off (feature flag add_policies_to_ci_job_token): every entry has the default permissions',
+    }]);
+    expect((await drift(sandbox, synthInto(withPolicies), 'text')).out).toContain(
+      'policies_not_enforced  2 entries declare fine-grained permissions, but GitLab has them switched off (feature flag add_policies_to_ci_job_token)',
+    );
+  });
+
+  test('before GA (18.1) the flag is off by default: the same single finding', async () => {
+    const old = seed('18.1.0');
+    const sb = await startSandbox({ seed: old });
+    try {
+      const r = await drift(sb, synthInto(withPolicies), 'json');
+      expect(JSON.parse(r.out).projects[0].findings.map((f: { kind: string }) => f.kind)).toEqual(['policies_not_enforced']);
+    } finally { await sb.stop(); }
+  });
+
+  test('a GitLab older than the feature (17.4): one finding naming the version needed', async () => {
+    const old = seed('17.4.0');
+    old.projects![0].allowlist = { projects: ['acme/api', 'acme/plain'], groups: ['acme/tools'] };
+    const sb = await startSandbox({ seed: old });
+    try {
+      const r = await drift(sb, synthInto(withPolicies), 'json');
+      expect(r.code).toBe(2);
+      expect(JSON.parse(r.out).projects[0].findings).toEqual([{
+        kind: 'policies_not_enforced',
+        message: '2 entries declare fine-grained permissions, but this GitLab (version 17.4.0-ee) has none (GitLab 18.3 or later): every entry has the default permissions',
+      }]);
+    } finally { await sb.stop(); }
   });
 });
 

@@ -35,12 +35,13 @@ export function removeDir(dir: string): void {
  */
 export function acmeSeed(opts: {
   version?: string;
+  featureFlags?: { add_policies_to_ci_job_token?: boolean };
   groups?: NonNullable<SeedFile['groups']>;
   projects: NonNullable<SeedFile['projects']>;
   tokens: NonNullable<SeedFile['tokens']>;
 }): SeedFile {
   return {
-    instance: { version: opts.version ?? '18.6.0' },
+    instance: { version: opts.version ?? '18.6.0', ...(opts.featureFlags ? { featureFlags: opts.featureFlags } : {}) },
     users: [{ username: 'ops' }],
     groups: [{ path: 'acme', id: 10, members: { ops: 'maintainer' } }, ...(opts.groups ?? [])],
     projects: opts.projects,

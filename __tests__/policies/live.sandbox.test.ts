@@ -52,6 +52,7 @@ describe('readLivePolicies against the sandbox', () => {
         { kind: 'project', target: 'acme/t/p0', permissions: { defaultPermissions: true, policies: [] }, autopopulated: false },
         { kind: 'group', target: 'acme/t', permissions: { defaultPermissions: false, policies: ['ADMIN_PACKAGES', 'READ_JOBS'] }, autopopulated: false },
       ],
+      policiesEnabled: true,
     });
     expect(live.get('other/secret')).toEqual({
       error: 'permission_denied',

@@ -100,6 +100,6 @@ describe('planPolicies', () => {
       [scope('acme/web', [{ kind: 'project', target: 'acme/api', written: 'acme/api', permissions: permissionsOf(false, ['READ_JOBS', 'ADMIN_JOBS', 'READ_JOBS']) }])],
       new Map([live('acme/web', [['project', 'acme/api', permissionsOf(false, ['ADMIN_JOBS', 'READ_JOBS'])]])]),
     );
-    expect(plan).toEqual({ changes: [], skipped: [], unchanged: 1 });
+    expect(plan).toEqual({ changes: [], skipped: [], unchanged: 1, flagOff: [] });
   });
 });

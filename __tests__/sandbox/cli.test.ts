@@ -56,5 +56,43 @@ describe('tokenscope sandbox', () => {
     expect((await runSandbox(['--fault-rate', '1.5'])).err).toBe('tokenscope sandbox: --fault-rate must be a share between 0 and 1 (got "1.5")\n');
     expect((await runSandbox(['--port', '70000'])).err).toBe('tokenscope sandbox: --port must be a port number 0-65535 (0 = any free port) (got "70000")\n');
     expect((await runSandbox(['--rate-limit', '0'])).err).toBe('tokenscope sandbox: --rate-limit must be a whole number of requests per minute > 0 (got "0")\n');
+    expect((await runSandbox(['--max-complexity', '2.5'])).err).toBe('tokenscope sandbox: --max-complexity must be a whole number > 0 (got "2.5")\n');
+  });
+
+  it('--max-complexity makes the sandbox stricter than GitLab, and says so', async () => {
+    let answer: unknown;
+    const r = await runSandbox(['--max-complexity', '4'], async (sb) => {
+      answer = await (await fetch(`${sb.url}/api/graphql`, {
+        method: 'POST', headers: { 'PRIVATE-TOKEN': 'glpat-sandbox-ops-maintainer-0000000001', 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ project(fullPath: "acme/web/storefront") { id fullPath ciCdSettings { inboundJobTokenScopeEnabled } } }' }),
+      })).json();
+    });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("GraphQL complexity limit: 4 (stricter than GitLab's 200/250/300)\n");
+    expect(answer).toEqual({ errors: [{ message: 'Query has complexity of 5, which exceeds max complexity of 4' }] });
+  });
+  it('--state-dir keeps Terraform states across restarts; --max-state-bytes caps uploads', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-cli-'));
+    const auth = { authorization: `Basic ${Buffer.from(`x:${TOK.ops}`).toString('base64')}` };
+    const url = (sb: Sandbox) => `${sb.url}/api/v4/projects/12/terraform/state/ops`;
+    fs.writeFileSync(path.join(dir, 'seed.json'), JSON.stringify(testSeed()));
+    const first = await runSandbox(['--seed', 'seed.json', '--state-dir', 'states', '--max-state-bytes', '200'], async (sb) => {
+      expect((await fetch(url(sb), { method: 'POST', headers: auth, body: JSON.stringify({ serial: 1, pad: 'x'.repeat(300) }) })).status).toBe(413);
+      expect((await fetch(url(sb), { method: 'POST', headers: auth, body: '{"version":4,"serial":1}' })).status).toBe(200);
+    }, dir);
+    expect(first.out).toContain(`/api/v4/projects/<id>/terraform/state/<name> (kept in ${path.join(dir, 'states')}, 0 states)`);
+    expect(first.out).toContain(', 2 Terraform state calls)');
+    let text = '';
+    const second = await runSandbox(['--seed', 'seed.json', '--state-dir', 'states'], async (sb) => {
+      text = await (await fetch(url(sb), { headers: auth })).text();
+    }, dir);
+    expect(second.out).toContain(', 1 states)');
+    expect(text).toBe('{"version":4,"serial":1}');
+    fs.writeFileSync(path.join(dir, 'afile'), '');
+    expect((await runSandbox(['--state-dir', 'afile'], async () => undefined, dir)).err)
+      .toBe(`tokenscope sandbox: --state-dir ${path.join(dir, 'afile')} is not a directory\n`);
+    expect((await runSandbox(['--max-state-bytes', '-1'])).err)
+      .toBe('tokenscope sandbox: --max-state-bytes must be a whole number of bytes >= 0 (0 = no limit) (got "-1")\n');
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -33,7 +33,7 @@ describe('conformance: @gitbeaker/rest ProjectJobTokenScopes against the sandbox
     expect(await api.ProjectJobTokenScopes.showInboundAllowList(18)).toHaveLength(27);
     expect(await api.ProjectJobTokenScopes.showGroupsAllowList(18)).toHaveLength(23);
     await expect(api.ProjectJobTokenScopes.addToInboundAllowList(18, 15)).rejects.toMatchObject({
-      cause: { description: '400 Bad request - Target project is already in the job token scope', response: { status: 400 } },
+      cause: { description: '400 Bad request - This project is already in the job token allowlist.', response: { status: 400 } },
     });
 
     await api.ProjectJobTokenScopes.removeFromInboundAllowList(18, 15);

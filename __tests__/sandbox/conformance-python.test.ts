@@ -48,7 +48,7 @@ runOrSkip('conformance: python-gitlab 3.12 (Debian) against the sandbox', () => 
     expect(r.groups_all).toHaveLength(22);
     expect(r.added_project).toEqual({ source_project_id: 18, target_project_id: 15 });
     expect(r.added_group).toEqual({ source_project_id: 18, target_group_id: group });
-    expect(r.duplicate_error).toEqual({ code: 400, message: '400 Bad request - Target project is already in the job token scope' });
+    expect(r.duplicate_error).toEqual({ code: 400, message: '400 Bad request - This project is already in the job token allowlist.' });
     expect(r.count_after_add).toBe(27);
     expect(r.groups_after_add).toBe(23);
     expect(r.delete_project_status).toBe(204);

@@ -34,9 +34,9 @@ describe('allowlist mutations', () => {
     const self = await gql(sb, ADD_PROJECT, { p: 'acme/web', t: 'acme/web' });
     expect(self.body.data.ciJobTokenScopeAddProject).toEqual({ errors: ["Validation failed: Target project can't be the same as the source project"], ciJobTokenScope: null });
     const dup = await gql(sb, ADD_PROJECT, { p: 'acme/web', t: 'acme/api' });
-    expect(dup.body.data.ciJobTokenScopeAddProject.errors).toEqual(['Target project is already in the job token scope']);
+    expect(dup.body.data.ciJobTokenScopeAddProject.errors).toEqual(['This project is already in the job token allowlist.']);
     const dupGroup = await gql(sb, ADD, { p: 'acme/web', t: 'acme/tools' });
-    expect(dupGroup.body.data.ciJobTokenScopeAddGroupOrProject).toMatchObject({ errors: ['Target group is already in the job token scope'], ciJobTokenScope: null, ciJobTokenScopeAllowlistEntry: null });
+    expect(dupGroup.body.data.ciJobTokenScopeAddGroupOrProject).toMatchObject({ errors: ['This group is already in the job token allowlist.'], ciJobTokenScope: null, ciJobTokenScopeAllowlistEntry: null });
     const none = await gql(sb, ADD, { p: 'acme/web', t: 'acme/nothing' });
     expect(none.body.data.ciJobTokenScopeAddGroupOrProject.errors).toEqual(['The group or project does not exist.']);
     const hidden = await gql(sb, ADD_PROJECT, { p: 'acme/web', t: 'other/secret' });
@@ -111,6 +111,42 @@ describe('allowlist mutations', () => {
     const clear = await gql(sb, 'mutation { ciJobTokenScopeClearAllowlistAutopopulations(input: { projectPath: "acme/web" }) { status errors } }');
     expect(clear.body.data.ciJobTokenScopeClearAllowlistAutopopulations).toEqual({ status: 'complete', errors: [] });
     expect((await gql(sb, ids)).body.data.project.ciJobTokenScope).toEqual({ inboundAllowlistAutopopulatedIds: [], inboundAllowlistCount: 1 });
+  });
+});
+
+describe('GitLab 18.x details of the scope mutations', () => {
+  it('autopopulate clears the earlier autopopulated entries first, then adds, and turns the allowlist on', async () => {
+    const seed = testSeed();
+    const web = seed.projects!.find((p) => p.path === 'acme/web')!;
+    // acme/api was autopopulated earlier but is no longer in the log; acme/open and acme/tools/cli now are; the toggle is off.
+    web.limitAccess = false;
+    web.authLog = [
+      { origin: 'acme/tools/cli', lastAuthorizedAt: '2026-11-21T10:00:00Z' },
+      { origin: 'acme/open', lastAuthorizedAt: '2026-11-21T11:00:00Z' },
+    ];
+    const s = await startSandbox({ seed, now: TEST_NOW });
+    try {
+      const auto = await gql(s, 'mutation { ciJobTokenScopeAutopopulateAllowlist(input: { projectPath: "acme/web" }) { status errors } }');
+      expect(auto.body.data.ciJobTokenScopeAutopopulateAllowlist).toEqual({ status: 'complete', errors: [] });
+      const r = await gql(s, `{ project(fullPath: "acme/web") { ciCdSettings { inboundJobTokenScopeEnabled }
+        ciJobTokenScope { inboundAllowlistAutopopulatedIds inboundAllowlist { nodes { fullPath } } } } }`);
+      // The stale autopopulated acme/api is gone, acme/open is added; acme/tools/cli is covered by the hand-added group acme/tools.
+      expect(r.body.data.project).toEqual({
+        ciCdSettings: { inboundJobTokenScopeEnabled: true },
+        ciJobTokenScope: { inboundAllowlistAutopopulatedIds: ['gid://gitlab/Project/15'], inboundAllowlist: { nodes: [{ fullPath: 'acme/web' }, { fullPath: 'acme/open' }] } },
+      });
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('ciJobTokenScopeRemoveProject answers the removed entry (ciJobTokenScopeAllowlistEntry)', async () => {
+    const m = `mutation { ciJobTokenScopeRemoveProject(input: { projectPath: "acme/web", targetProjectPath: "acme/api" }) {
+      errors ciJobTokenScopeAllowlistEntry { direction autopopulated target { ... on CiJobTokenAccessibleProject { fullPath } } } } }`;
+    expect((await gql(sb, m)).body.data.ciJobTokenScopeRemoveProject).toEqual({
+      errors: [], ciJobTokenScopeAllowlistEntry: { direction: 'inbound', autopopulated: true, target: { fullPath: 'acme/api' } },
+    });
+    expect((await gql(sb, m)).body.data.ciJobTokenScopeRemoveProject).toEqual({ errors: ['Target project is not in the job token scope'], ciJobTokenScopeAllowlistEntry: null });
   });
 });
 

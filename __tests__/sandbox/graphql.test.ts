@@ -1,6 +1,6 @@
 import { startSandbox } from '../../lib/sandbox';
 import type { Sandbox } from '../../lib/sandbox';
-import { gql, gqlRaw, NOT_AVAILABLE, startTestSandbox, TOK } from './helpers';
+import { gql, gqlRaw, NOT_AVAILABLE, startTestSandbox, TEST_NOW, testSeed, TOK } from './helpers';
 
 let sb: Sandbox;
 beforeEach(async () => { sb = await startTestSandbox(); });
@@ -49,12 +49,12 @@ describe('GraphQL reads', () => {
     expect(r.body.data.project.ciJobTokenAuthLogs).toEqual({ count: 1, nodes: [{ originProject: { fullPath: 'acme/api' }, lastAuthorizedAt: '2026-11-20T10:00:00.000Z' }] });
   });
 
-  it('returns null plus GitLab\'s error entry for Maintainer-only fields', async () => {
+  it('returns null plus GitLab\'s error entry for Maintainer-only fields; ciCdSettings (type-level authorize) is null without one', async () => {
     const r = await gql(sb, '{ project(fullPath: "acme/web") { fullPath ciCdSettings { inboundJobTokenScopeEnabled } ciJobTokenScope { inboundAllowlistCount } ciJobTokenScopeAllowlist { projectsAllowlist { count } } ciJobTokenAuthLogs { count } } }', undefined, TOK.dev);
     expect(r.status).toBe(200);
     expect(r.body.data.project).toEqual({ fullPath: 'acme/web', ciCdSettings: null, ciJobTokenScope: null, ciJobTokenScopeAllowlist: null, ciJobTokenAuthLogs: null });
     expect(r.body.errors.map((e: { path: string[] }) => e.path)).toEqual([
-      ['project', 'ciCdSettings'], ['project', 'ciJobTokenScope'], ['project', 'ciJobTokenScopeAllowlist'], ['project', 'ciJobTokenAuthLogs']]);
+      ['project', 'ciJobTokenScope'], ['project', 'ciJobTokenScopeAllowlist'], ['project', 'ciJobTokenAuthLogs']]);
     for (const e of r.body.errors) {
       expect(e.message).toBe(NOT_AVAILABLE);
       expect(e.locations).toEqual([{ line: 1, column: expect.any(Number) }]);
@@ -139,6 +139,41 @@ describe('GraphQL reads', () => {
     expect(direct.body.data.group.projects.nodes.map((n: { fullPath: string }) => n.fullPath)).toEqual(['acme/web', 'acme/api', 'acme/open', 'acme/fine', 'acme/big']);
   });
 
+  it('pages ciJobTokenScopeAllowlist lists up to 200 entries, the other connections up to 100', async () => {
+    const seed = testSeed();
+    const targets = Array.from({ length: 200 }, (_, i) => `acme/many200/t${String(i).padStart(3, '0')}`);
+    seed.projects!.push(...targets.map((path) => ({ path, visibility: 'public' as const })), { path: 'acme/wide', allowlist: { projects: targets } });
+    const wide = await startSandbox({ seed, now: TEST_NOW });
+    try {
+      const q = (n: number) => `{ project(fullPath: "acme/wide") {
+        ciJobTokenScopeAllowlist { projectsAllowlist(first: ${n}) { count nodes { autopopulated } pageInfo { hasNextPage } } }
+        ciJobTokenScope { inboundAllowlist(first: ${n}) { nodes { fullPath } pageInfo { hasNextPage } } } } }`;
+      const r = (await gql(wide, q(500))).body.data.project;
+      expect(r.ciJobTokenScopeAllowlist.projectsAllowlist.nodes).toHaveLength(200);
+      expect(r.ciJobTokenScopeAllowlist.projectsAllowlist.pageInfo.hasNextPage).toBe(false);
+      expect(r.ciJobTokenScope.inboundAllowlist.nodes).toHaveLength(100);
+      expect(r.ciJobTokenScope.inboundAllowlist.pageInfo.hasNextPage).toBe(true);
+    } finally {
+      await wide.stop();
+    }
+  });
+
+  it('counts with count(limit:) as CountableConnectionType does: at most limit + 1, limit > 0', async () => {
+    const q = (limit: number) => `{ project(fullPath: "acme/big") { ciJobTokenScopeAllowlist { projectsAllowlist { count(limit: ${limit}) } all: groupsAllowlist { count } } } }`;
+    expect((await gql(sb, q(10))).body.data.project.ciJobTokenScopeAllowlist).toEqual({ projectsAllowlist: { count: 11 }, all: { count: 22 } });
+    expect((await gql(sb, q(100))).body.data.project.ciJobTokenScopeAllowlist.projectsAllowlist).toEqual({ count: 25 });
+    const zero = await gql(sb, q(0));
+    expect(zero.body.errors[0]).toMatchObject({ message: 'limit must be greater than 0', path: ['project', 'ciJobTokenScopeAllowlist', 'projectsAllowlist', 'count'] });
+  });
+
+  it('marks outboundAllowlist and the entry direction deprecated (outbound scope removed in 18.0)', async () => {
+    const r = await gql(sb, `{ scope: __type(name: "CiJobTokenScopeType") { fields(includeDeprecated: true) { name isDeprecated } }
+      entry: __type(name: "CiJobTokenScopeAllowlistEntry") { fields(includeDeprecated: true) { name isDeprecated } } }`);
+    const deprecated = (t: { fields: Array<{ name: string; isDeprecated: boolean }> }) => t.fields.filter((f) => f.isDeprecated).map((f) => f.name).sort();
+    expect(deprecated(r.body.data.scope)).toEqual(['outboundAllowlist', 'projects']);
+    expect(deprecated(r.body.data.entry)).toEqual(['direction']);
+  });
+
   it('reports queryComplexity with the limit for the caller', async () => {
     expect((await gql(sb, '{ queryComplexity { score limit } }')).body.data.queryComplexity).toEqual({ score: 3, limit: 250 });
     expect((await gql(sb, '{ queryComplexity { score limit } }', undefined, null)).body.data.queryComplexity).toEqual({ score: 3, limit: 200 });
@@ -152,17 +187,35 @@ describe('GraphQL limits and errors', () => {
     return `{ ${Array.from({ length: n }, (_, i) => one(i)).join(' ')} }`;
   };
 
+  // Each project: 1 + ciJobTokenScope 1 + two plain allowlist connections of 3 = 8.
   it('refuses complexity over 250 (authenticated), 200 (anonymous), 300 (admin)', async () => {
-    expect((await gql(sb, deep(18))).body).toEqual({ errors: [{ message: 'Query has complexity of 252, which exceeds max complexity of 250' }] });
-    expect((await gql(sb, deep(17))).body.errors).toBeUndefined();
-    expect((await gql(sb, deep(15), undefined, null)).body).toEqual({ errors: [{ message: 'Query has complexity of 210, which exceeds max complexity of 200' }] });
-    expect((await gql(sb, deep(22), undefined, TOK.root)).body).toEqual({ errors: [{ message: 'Query has complexity of 308, which exceeds max complexity of 300' }] });
-    expect((await gql(sb, deep(21), undefined, TOK.root)).body.errors).toBeUndefined();
+    expect((await gql(sb, deep(32))).body).toEqual({ errors: [{ message: 'Query has complexity of 256, which exceeds max complexity of 250' }] });
+    expect((await gql(sb, deep(31))).body.errors).toBeUndefined();
+    expect((await gql(sb, deep(26), undefined, null)).body).toEqual({ errors: [{ message: 'Query has complexity of 208, which exceeds max complexity of 200' }] });
+    expect((await gql(sb, deep(38), undefined, TOK.root)).body).toEqual({ errors: [{ message: 'Query has complexity of 304, which exceeds max complexity of 300' }] });
+    expect((await gql(sb, deep(37), undefined, TOK.root)).body.errors).toBeUndefined();
   });
 
-  it('refuses depth over 20', async () => {
-    const nested = `{ group(fullPath: "acme") { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { id } } } } } } } } } } } } } } } } } } } } } }`;
-    expect((await gql(sb, nested)).body).toEqual({ errors: [{ message: 'Query has depth of 22, which exceeds max depth of 20' }] });
+  // Depth 21, no field name more than twice on a branch (edges, node and nodes do not count).
+  const depth21 = `{ group(fullPath: "acme") { parent { projects { edges { node { ciCdSettings { project { ciCdSettings { project { group { parent { projects { nodes {
+    ciJobTokenScope { outboundAllowlist { edges { node { ciJobTokenScope { outboundAllowlist { nodes { id } } } } } } } } } } } } } } } } } } } } }`;
+
+  it('refuses depth over 20 with a token and over 15 without (DEFAULT_MAX_DEPTH)', async () => {
+    expect((await gql(sb, depth21)).body).toEqual({ errors: [{ message: 'Query has depth of 21, which exceeds max depth of 20' }] });
+    expect((await gql(sb, depth21, undefined, null)).body).toEqual({ errors: [{ message: 'Query has depth of 21, which exceeds max depth of 15' }] });
+    const depth16 = '{ project(fullPath: "acme/open") { ciCdSettings { project { group { parent { projects { edges { node { group { parent { projects { nodes { ciJobTokenScope { inboundAllowlist { nodes { id } } } } } } } } } } } } } } } }';
+    expect((await gql(sb, depth16, undefined, null)).body).toEqual({ errors: [{ message: 'Query has depth of 16, which exceeds max depth of 15' }] });
+    expect((await gql(sb, depth16)).body.errors).toBeUndefined();
+  });
+
+  it("refuses a field nested more than twice in one branch with GitLab's RecursionAnalyzer text, before the depth error", async () => {
+    const chain = (n: number) => `{ group(fullPath: "acme") { ${'parent { '.repeat(n)}id${' }'.repeat(n)} } }`;
+    expect((await gql(sb, chain(2))).body.errors).toBeUndefined();
+    expect((await gql(sb, chain(3))).body).toEqual({ errors: [{ message: 'Recursive query - too many of fields \'{"parent"=>3}\' detected\nin single branch of the query")\n' }] });
+    expect((await gql(sb, chain(20))).body).toEqual({ errors: [
+      { message: 'Recursive query - too many of fields \'{"parent"=>20}\' detected\nin single branch of the query")\n' },
+      { message: 'Query has depth of 22, which exceeds max depth of 20' },
+    ] });
   });
 
   it('answers 422 "Query too large" over 10,000 characters', async () => {
@@ -201,7 +254,7 @@ describe('GraphQL limits and errors', () => {
     expect((await gql(sb, '{ currentUser { username } }', undefined, null)).body).toEqual({ data: { currentUser: null } });
   });
 
-  it('multiplexes: an array body gets an array of results, limits per query', async () => {
+  it('multiplexes: an array body gets an array of results', async () => {
     const body = JSON.stringify([
       { query: '{ project(fullPath: "acme/web") { fullPath } }' },
       { query: deep(18) },
@@ -211,11 +264,36 @@ describe('GraphQL limits and errors', () => {
     expect(r.status).toBe(200);
     expect(r.body).toEqual([
       { data: { project: { fullPath: 'acme/web' } } },
-      { errors: [{ message: 'Query has complexity of 252, which exceeds max complexity of 250' }] },
+      { data: expect.objectContaining({ p0: null }) },
       { data: { project: { id: 'gid://gitlab/Project/13' } } },
     ]);
     expect(sb.stats().graphqlQueries).toBe(3);
-    const tooLarge = await gqlRaw(sb, JSON.stringify([{ query: '{ currentUser { username } }' }, { query: `{ ${' '.repeat(10_000)} currentUser { username } }` }]));
+  });
+
+  it('sums complexity over a multiplex: every query gets the total, an over-limit query its own score too', async () => {
+    // 2 + 256 + 2 = 260 over the request (gitlab_schema.rb multiplex max_complexity)
+    const r = await gqlRaw(sb, JSON.stringify([
+      { query: '{ project(fullPath: "acme/web") { fullPath } }' }, { query: deep(32) }, { query: '{ project(fullPath: "acme/api") { id } }' },
+    ]));
+    const total = { message: 'Query has complexity of 260, which exceeds max complexity of 250' };
+    expect(r.body).toEqual([
+      { errors: [total] },
+      { errors: [total, { message: 'Query has complexity of 256, which exceeds max complexity of 250' }] },
+      { errors: [total] },
+    ]);
+    // Two queries each under the limit, over it together (160 + 160).
+    const pair = await gqlRaw(sb, JSON.stringify([{ query: deep(20) }, { query: deep(20) }]));
+    expect(pair.body).toEqual([
+      { errors: [{ message: 'Query has complexity of 320, which exceeds max complexity of 250' }] },
+      { errors: [{ message: 'Query has complexity of 320, which exceeds max complexity of 250' }] },
+    ]);
+  });
+
+  it('sums the 10,000-character limit over a multiplex (limit_query_size)', async () => {
+    const half = (n: number) => ({ query: `{ currentUser { username } ${' '.repeat(n)}}` });
+    const ok = await gqlRaw(sb, JSON.stringify([half(4_950), half(4_950)]));
+    expect(ok.status).toBe(200);
+    const tooLarge = await gqlRaw(sb, JSON.stringify([half(5_000), half(5_000)]));
     expect(tooLarge.status).toBe(422);
     expect(tooLarge.body).toEqual({ errors: [{ message: 'Query too large' }] });
   });
@@ -270,15 +348,21 @@ describe('GraphQL documents written like GitLab\'s settings page', () => {
 });
 
 describe('introspection', () => {
-  it('serves the standard introspection query, even anonymously', async () => {
+  it('holds introspection to the limits too: 250 with a token, 217 anonymous for IntrospectionQuery, 200 otherwise', async () => {
     const { getIntrospectionQuery } = await import('graphql');
-    const r = await gql(sb, getIntrospectionQuery(), undefined, null);
+    // graphql-js's standard query costs 220 by GitLab's rule (GitLab sized 217 for GraphiQL's).
+    expect((await gql(sb, getIntrospectionQuery(), undefined, null)).body).toEqual({ errors: [{ message: 'Query has complexity of 220, which exceeds max complexity of 217' }] });
+    const limit = async (q: string) => (await gql(sb, q, undefined, null)).body.data.queryComplexity.limit;
+    expect(await limit('query IntrospectionQuery { queryComplexity { score limit } }')).toBe(217);
+    expect(await limit('query Other { queryComplexity { score limit } }')).toBe(200);
+    const r = await gql(sb, getIntrospectionQuery());
     expect(r.body.errors).toBeUndefined();
     const types = r.body.data.__schema.types.map((t: { name: string }) => t.name);
     expect(types).toEqual(expect.arrayContaining(['CiJobTokenScopeType', 'CiJobTokenScopePolicies', 'CiJobTokenAuthLogConnection']));
     const policies = r.body.data.__schema.types.find((t: { name: string }) => t.name === 'CiJobTokenScopePolicies');
     const deprecated = policies.enumValues.filter((v: { isDeprecated: boolean }) => v.isDeprecated).map((v: { name: string }) => v.name);
     expect(deprecated).toEqual(['READ_CONTAINERS', 'ADMIN_CONTAINERS']);
-    expect(policies.enumValues).toHaveLength(21);
+    expect(policies.enumValues).toHaveLength(24);
+    expect(policies.enumValues.map((v: { name: string }) => v.name)).toEqual(expect.arrayContaining(['READ_BADGES', 'ADMIN_BADGES', 'ADMIN_REPOSITORIES']));
   });
 });

@@ -126,3 +126,9 @@ export async function rest(sb: Sandbox, method: string, path: string, opts: { to
 }
 
 export const NOT_AVAILABLE = "The resource that you are attempting to access does not exist or you don't have permission to perform this action";
+
+/** `fragment F0 on Group { a: parent { ...F1 } b: parent { ...F1 } } ... fragment F<n> on Group { id }`: 2^n paths. */
+export function doublingFragments(levels: number, root = 'group(fullPath: "acme")'): string {
+  const frags = Array.from({ length: levels }, (_, i) => `fragment F${i} on Group { a: parent { ...F${i + 1} } b: parent { ...F${i + 1} } }`);
+  return `query { ${root} { ...F0 } }\n${frags.join('\n')}\nfragment F${levels} on Group { id }`;
+}

@@ -11,7 +11,7 @@ describe('stats', () => {
       await rest(sb, 'GET', '/projects/12/job_token_scope');
       await rest(sb, 'PATCH', '/projects/12/job_token_scope', { body: { enabled: true } });
       await rest(sb, 'DELETE', '/projects/12/job_token_scope/allowlist/13');
-      const expected = { httpRequests: 5, graphqlQueries: 1, restCalls: 3, mutations: 3, faults: 0, rateLimited: 0 };
+      const expected = { httpRequests: 5, graphqlQueries: 1, restCalls: 3, mutations: 3, faults: 0, rateLimited: 0, stateCalls: 0 };
       expect(sb.stats()).toEqual(expected);
       const served = await fetch(`${sb.url}/-/sandbox/stats`);
       expect(served.status).toBe(200);

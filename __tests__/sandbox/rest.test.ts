@@ -1,5 +1,7 @@
+import { startSandbox } from '../../lib/sandbox';
 import type { Sandbox } from '../../lib/sandbox';
-import { rest, startTestSandbox, TOK } from './helpers';
+import { insufficientPolicyMessage } from '../../lib/sandbox/job-token-access';
+import { rest, startTestSandbox, TEST_NOW, testSeed, TOK } from './helpers';
 
 let sb: Sandbox;
 beforeEach(async () => { sb = await startTestSandbox(); });
@@ -45,7 +47,7 @@ describe('job_token_scope endpoints', () => {
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/allowlist', { body: { target_project_id: 15 } }))
       .toMatchObject({ status: 201, body: { source_project_id: 12, target_project_id: 15 } });
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/allowlist', { body: { target_project_id: 15 } }))
-      .toMatchObject({ status: 400, body: { message: '400 Bad request - Target project is already in the job token scope' } });
+      .toMatchObject({ status: 400, body: { message: '400 Bad request - This project is already in the job token allowlist.' } });
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/allowlist', { body: { target_project_id: 12 } }))
       .toMatchObject({ status: 400, body: { message: "400 Bad request - Validation failed: Target project can't be the same as the source project" } });
     // Grape's not_found!("target_project_id not found") wraps its argument in "404 ... Not Found".
@@ -94,7 +96,7 @@ describe('job_token_scope endpoints', () => {
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/groups_allowlist', { body: { target_group_id: g00 } }))
       .toMatchObject({ status: 201, body: { source_project_id: 12, target_group_id: g00 } });
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/groups_allowlist', { body: { target_group_id: g00 } }))
-      .toMatchObject({ status: 400, body: { message: '400 Bad request - Target group is already in the job token scope' } });
+      .toMatchObject({ status: 400, body: { message: '400 Bad request - This group is already in the job token allowlist.' } });
     expect(await rest(sb, 'POST', '/projects/12/job_token_scope/groups_allowlist', { body: { target_group_id: 99999 } }))
       .toEqual(expect.objectContaining({ status: 404, body: { message: '404 target_group_id not found Not Found' } }));
     expect((await rest(sb, 'DELETE', `/projects/12/job_token_scope/groups_allowlist/${g00}`)).status).toBe(204);
@@ -189,7 +191,7 @@ describe('job-token access to another project (GET /projects/:id/releases)', () 
 
   it('refuses an origin not in the allowlist with GitLab\'s 403 text', async () => {
     expect(await releases('acme%2Fapi', TOK.jobDevOnWeb))
-      .toMatchObject({ status: 403, body: { message: '403 Forbidden - Authentication by CI/CD job token not allowed from acme/web to acme/api.' } });
+      .toMatchObject({ status: 403, body: { message: '403 Forbidden - Authentication by CI/CD job token not allowed from web to api.' } });
     expect(sb.state.projectByPath('acme/api')!.authLog.size).toBe(0);
   });
 
@@ -202,9 +204,47 @@ describe('job-token access to another project (GET /projects/:id/releases)', () 
 
   it('checks fine-grained permissions when the entry has defaultPermissions false', async () => {
     expect(await releases('16', TOK.job)).toMatchObject({ status: 403, body: {
-      message: '403 Forbidden - Insufficient permissions to access this resource in project acme/fine. The following token permission is required: read_releases.' } });
+      message: '403 Forbidden - Insufficient permissions to access this resource in project fine. The following token permission is required: read_releases.' } });
     sb.state.projectByPath('acme/fine')!.projectLinks.get(13)!.jobTokenPolicies.push('READ_RELEASES');
     expect((await releases('16', TOK.job)).status).toBe(200);
+  });
+
+  it('lets only the nearest entry decide: the project entry over any group, the nearest group over its parents', async () => {
+    const fine = sb.state.projectByPath('acme/fine')!;
+    const acme = sb.state.groupByPath('acme')!;
+    const tools = sb.state.groupByPath('acme/tools')!;
+    // acme/api's own entry grants READ_JOBS only; a group entry with the defaults does not widen it.
+    fine.groupLinks.set(acme.id, sb.state.newLink('group', acme.id));
+    expect(await releases('16', TOK.job)).toMatchObject({ status: 403, body: {
+      message: '403 Forbidden - Insufficient permissions to access this resource in project fine. The following token permission is required: read_releases.' } });
+    // acme/tools/cli: acme/tools (nearer, READ_JOBS) decides over acme (farther, defaults).
+    fine.groupLinks.set(tools.id, sb.state.newLink('group', tools.id, { defaultPermissions: false, jobTokenPolicies: ['READ_JOBS'] }));
+    expect((await releases('16', TOK.jobTools)).status).toBe(403);
+    fine.groupLinks.set(tools.id, sb.state.newLink('group', tools.id));
+    fine.groupLinks.set(acme.id, sb.state.newLink('group', acme.id, { defaultPermissions: false, jobTokenPolicies: ['READ_JOBS'] }));
+    expect((await releases('16', TOK.jobTools)).status).toBe(200);
+  });
+
+  it('words the fine-grained refusal as GitLab does for one, two, three and no permissions', () => {
+    const fine = sb.state.projectByPath('acme/fine')!;
+    expect(insufficientPolicyMessage(fine, ['read_releases'])).toBe(
+      '403 Forbidden - Insufficient permissions to access this resource in project fine. The following token permission is required: read_releases.');
+    expect(insufficientPolicyMessage(fine, ['read_jobs', 'read_releases'])).toBe(
+      '403 Forbidden - Insufficient permissions to access this resource in project fine. The following token permissions are required: read_jobs and read_releases.');
+    expect(insufficientPolicyMessage(fine, ['a', 'b', 'c'])).toMatch(/The following token permissions are required: a, b, and c\.$/);
+    expect(insufficientPolicyMessage(fine, [])).toBe('403 Forbidden - This action is unauthorized for CI/CD job tokens.');
+  });
+
+  it('skips the fine-grained check while add_policies_to_ci_job_token is off', async () => {
+    const seed = testSeed();
+    seed.instance = { ...seed.instance, featureFlags: { add_policies_to_ci_job_token: false } };
+    const off = await startSandbox({ seed, now: TEST_NOW });
+    try {
+      const r = await fetch(`${off.url}/api/v4/projects/16/releases`, { headers: { 'JOB-TOKEN': TOK.job } });
+      expect(r.status).toBe(200);
+    } finally {
+      await off.stop();
+    }
   });
 
   it('needs the job user to have access to the target, and a running job', async () => {
@@ -217,7 +257,7 @@ describe('job-token access to another project (GET /projects/:id/releases)', () 
 
   it('applies the instance enforcement to projects that turned their allowlist off', async () => {
     sb.state.instance.enforceAllowlist = true;
-    expect(await releases('15', TOK.jobOutsider)).toMatchObject({ status: 403, body: { message: '403 Forbidden - Authentication by CI/CD job token not allowed from other/secret to acme/open.' } });
+    expect(await releases('15', TOK.jobOutsider)).toMatchObject({ status: 403, body: { message: '403 Forbidden - Authentication by CI/CD job token not allowed from secret to open.' } });
   });
 });
 

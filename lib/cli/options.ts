@@ -32,6 +32,8 @@ export const DEFAULT_TIMEOUT_SECONDS = {
   drift: 600,
   import: 600,
   suggest: 600,
+  /** Reads projects like drift, and group members besides. */
+  reach: 600,
   resolve: 300,
   policies: 300,
   'plan-summary': 300,

@@ -5,6 +5,7 @@ import { parseTargetRef, TargetRef } from '../model/target';
 import { JobTokenPolicy, policyProblems } from '../model/policies';
 import { TargetLookups } from './target-lookups';
 import { ScopeRegistry } from './scope-registry';
+import { lockKey } from '../lockfile';
 import { POLICY_METADATA_KEY, ScopePolicyMetadata } from '../model/scope-metadata';
 
 /**
@@ -46,7 +47,9 @@ export interface JobTokenScopeProps {
   readonly allowGroups?: AllowEntry[];
   /**
    * Adopt the project's current settings with a Terraform import instead of
-   * creating the resource blind. The import id is the project.
+   * creating the resource blind. The import id is the project's numeric id (a
+   * literal from the lock file, else its `gitlab_project` data source, which
+   * Terraform reads at plan time).
    * @default false
    */
   readonly importExisting?: boolean;
@@ -112,8 +115,11 @@ export class JobTokenScope extends Construct {
     (props.allowGroups ?? []).forEach((raw, index) => this.addEntry('allowGroups', raw, { kind: 'props', index }));
 
     const name = this.projectRef ? this.lookups.allocateName(terraformName(this.projectRef)) : undefined;
+    // GitLab takes only a numeric id in the allowlist POST/DELETE URLs, and the
+    // provider puts `project` into them as given: always the id, never the path.
+    const projectId = this.projectIdAttribute();
     this.resource = new ProjectJobTokenScopes(this, 'scopes', {
-      project: props.project,
+      project: projectId,
       enabled: this._limitAccess,
       targetProjectIds: this.projectIds(),
       targetGroupIds: this.groupIds(),
@@ -121,9 +127,8 @@ export class JobTokenScope extends Construct {
     // Name the resource after the project, not the construct tree, so moving a
     // construct between parents never turns into a destroy and create.
     if (name) this.resource.overrideLogicalId(name);
-    if (this.importExisting) this.resource.importFrom(props.project);
-    const meta = this.policyMetadata();
-    if (meta.policies.length > 0) this.resource.addOverride(`//.${POLICY_METADATA_KEY}`, meta);
+    if (this.importExisting) this.resource.importFrom(projectId);
+    this.resource.addOverride(`//.${POLICY_METADATA_KEY}`, this.policyMetadata());
 
     this.node.addValidation({ validate: () => this.problemsAtSynth() });
   }
@@ -201,11 +206,40 @@ export class JobTokenScope extends Construct {
       withPolicies.sort((a, b) => (a.ref.key < b.ref.key ? -1 : a.ref.key > b.ref.key ? 1 : 0));
       for (const e of withPolicies) policies.push({ kind, target: e.raw, policies: e.policies as JobTokenPolicy[] });
     }
-    return { version: 1, policies };
+    const project = this.projectPath();
+    return { version: 1, ...(project ? { project } : {}), policies };
   }
 
+  /** The project's full path as far as it is known: as given, or from the lock file for an id. */
+  projectPath(): string | undefined {
+    if (!this.projectRef) return undefined;
+    return this.projectRef.kind === 'path' ? this.projectRef.path : this.lookups.projectPathOf(this.projectRef.id);
+  }
+
+  /**
+   * The value of the resource's `project`: the literal id (given, or from the
+   * lock file) or the project's data source `id`. A path missing from the lock
+   * file stays a path; validation then fails the synth.
+   */
+  private projectIdAttribute(): string {
+    const ref = this.projectRef;
+    if (!ref) return this.project;
+    if (ref.kind === 'id') return String(ref.id);
+    const found = this.lookups.projectIdString(ref.path);
+    return found.ok ? found.id : ref.path;
+  }
+
+  /** The project itself, by path or id: with a lock file, `"201"` and `acme/web/storefront` can be the same project. */
   private isSelf(ref: TargetRef): boolean {
-    return this.projectRef !== undefined && this.projectRef.key === ref.key;
+    if (this.projectRef === undefined) return false;
+    if (this.projectRef.key === ref.key) return true;
+    const self = this.lockedId(this.projectRef);
+    return self !== undefined && self === this.lockedId(ref);
+  }
+
+  private lockedId(ref: TargetRef): number | undefined {
+    if (ref.kind === 'id') return ref.id;
+    return this.lookups.lock?.projects[lockKey(ref.path)];
   }
 
   private projectIds(): number[] {
@@ -243,6 +277,12 @@ export class JobTokenScope extends Construct {
     const subject = `JobTokenScope for project ${JSON.stringify(this.project)}`;
     const errors: string[] = [];
     if (this.projectProblem) errors.push(`${subject}: ${this.projectProblem}`);
+    if (this.lookups.lock && this.projectRef?.kind === 'path' && !this.lookups.projectId(this.projectRef.path).ok) {
+      errors.push(
+        `${subject}: the project itself is not in tokenscope.lock.json, and the provider needs its numeric id; run ` +
+          '`tokenscope resolve` to add it (synthesize with TOKENSCOPE_LOCK_FILE=off first so that resolve sees it).',
+      );
+    }
     for (const p of this.problems) errors.push(`${subject}: ${p}`);
 
     for (const list of ['allowProjects', 'allowGroups'] as const) {

@@ -15,6 +15,12 @@ export function lookupName(kind: 'project' | 'group', fullPath: string): string 
 export type IdLookup = { ok: true; id: number } | { ok: false; missingFromLock: true };
 
 /**
+ * A project's id for a string attribute (the provider's `project`): a literal id
+ * from the lock file (`"201"`), or a reference to its data source's `id`.
+ */
+export type IdStringLookup = { ok: true; id: string } | { ok: false; missingFromLock: true };
+
+/**
  * One per stack: turns allowlist paths into ids, with exactly one data source per
  * distinct path in the stack (or a literal id from the lock file, and no data
  * source at all, when the stack has one).
@@ -31,7 +37,7 @@ export class TargetLookups extends Construct {
   readonly lock: LockFile | undefined;
   // One token per data source: every reference to an attribute creates a new
   // cdktf token (and captures a stack trace), so sharing them keeps synth fast.
-  private readonly projects = new Map<string, number>();
+  private readonly projects = new Map<string, { num: number; str: string }>();
   private readonly groups = new Map<string, number>();
   private readonly usedNames = new Set<string>();
 
@@ -41,20 +47,40 @@ export class TargetLookups extends Construct {
   }
 
   projectId(fullPath: string): IdLookup {
+    const found = this.projectTokens(fullPath);
+    return found ? { ok: true, id: found.num } : { ok: false, missingFromLock: true };
+  }
+
+  /** The same id as `projectId`, as a string: what `gitlab_project_job_token_scopes.project` and its import id take. */
+  projectIdString(fullPath: string): IdStringLookup {
+    const found = this.projectTokens(fullPath);
+    return found ? { ok: true, id: found.str } : { ok: false, missingFromLock: true };
+  }
+
+  /** The full path the lock file gives for a numeric project id, if any (for metadata that speaks paths). */
+  projectPathOf(id: number): string | undefined {
+    if (!this.lock) return undefined;
+    for (const [p, v] of Object.entries(this.lock.projects)) if (v === id) return p;
+    return undefined;
+  }
+
+  /** One data source per distinct path (shared by a scope's own project and by targets), or the lock file's literal. */
+  private projectTokens(fullPath: string): { num: number; str: string } | undefined {
     const key = lockKey(fullPath);
     if (this.lock) {
       const id = this.lock.projects[key];
-      return id === undefined ? { ok: false, missingFromLock: true } : { ok: true, id };
+      return id === undefined ? undefined : { num: id, str: String(id) };
     }
-    let id = this.projects.get(key);
-    if (id === undefined) {
+    let found = this.projects.get(key);
+    if (found === undefined) {
       const name = this.uniqueName('project', fullPath);
       const ds = new DataGitlabProject(this, name, { pathWithNamespace: fullPath });
       ds.overrideLogicalId(name);
-      id = Token.asNumber(ds.id);
-      this.projects.set(key, id);
+      const str = ds.id;
+      found = { num: Token.asNumber(str), str };
+      this.projects.set(key, found);
     }
-    return { ok: true, id };
+    return found;
   }
 
   groupId(fullPath: string): IdLookup {

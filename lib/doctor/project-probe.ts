@@ -6,8 +6,23 @@ import type { Check } from './types';
 import { TOKEN_TYPE_LABEL } from './types';
 
 const MAINTAINER = 40;
-const ALLOWLIST_DENIED = /not allowed from (\S+) to (\S+?)\.?$/;
-const POLICY_REQUIRED = /token permission is required:\s*([A-Za-z_:]+)/;
+/**
+ * GitLab names both projects by `Project#path`, the last segment only
+ * (`handle_job_token_failure!`), so the message is only recognised here; who
+ * the projects are comes from what doctor knows (the job's project from
+ * `GET /job`, the `--project` argument).
+ */
+const ALLOWLIST_DENIED = /Authentication by CI\/CD job token not allowed from /;
+/** `job_token_policies_unauthorized_message`: one permission, several (Rails' `to_sentence`), or none. */
+const POLICY_REQUIRED = /The following token permissions? (?:is|are) required: (.+?)\.?$/;
+const POLICY_UNAUTHORIZED = /This action is unauthorized for CI\/CD job tokens/;
+
+/** `read_releases` / `read_jobs and read_releases` / `a, b, and c` -> the permission names. */
+export function requiredPermissions(text: string): string[] {
+  const m = POLICY_REQUIRED.exec(text.trim());
+  if (!m) return [];
+  return m[1].split(/,\s*(?:and\s+)?|\s+and\s+/).map((s) => s.trim()).filter((s) => /^[a-z_:]+$/i.test(s));
+}
 
 /** The `JobTokenScope` change that lets `source`'s job tokens reach `target`. */
 export function allowlistRemedy(source: string, target: string, username?: string): string {
@@ -45,30 +60,39 @@ export async function probeProject(client: ProbeClient, outcome: ProbeOutcome, p
 async function probeJobTokenOnProject(client: ProbeClient, outcome: ProbeOutcome, target: string): Promise<Check> {
   const path = `/api/v4/projects/${encodeURIComponent(target)}/releases`;
   const a = await client.get(path, 'job-token');
-  const source = outcome.identity.project?.path ?? 'the job\'s project';
+  const known = outcome.identity.project?.path;
+  const source = known ?? 'the job\'s project';
+  // The construct entry needs the full path; without it, say where to find it rather than guess from GitLab's message.
+  const entry = known ?? '<full path of the job\'s project (CI_PROJECT_PATH)>';
   const user = outcome.identity.username;
   if (a.status === 200) {
     if (!Array.isArray(a.res.json)) throw client.wrongShape(path, a.status, 'a list of releases');
     return check('project.access', 'pass', `the job token of ${source} may reach ${target} (GET releases: 200)`);
   }
   if (a.status === 403) {
-    const denied = ALLOWLIST_DENIED.exec(a.errorText);
-    if (denied) {
+    if (ALLOWLIST_DENIED.test(a.errorText)) {
       return check(
         'project.access',
         'fail',
-        `${target} does not allow job tokens from ${denied[1]}: "${a.errorText}" (${denied[1]} is missing from ${denied[2]}'s allowlist)`,
-        allowlistRemedy(denied[1], denied[2], user),
+        `${target} does not allow job tokens from ${source}: "${a.errorText}" (${source} is missing from ${target}'s allowlist)`,
+        allowlistRemedy(entry, target, user),
       );
     }
-    const policy = POLICY_REQUIRED.exec(a.errorText);
-    if (policy) {
-      const p = policyEnum(policy[1]);
+    const needed = requiredPermissions(a.errorText);
+    if (needed.length > 0) {
       return check(
         'project.access',
         'fail',
-        `${target} allows ${source}, but with fine-grained permissions that lack ${policy[1]}: "${a.errorText}"`,
-        policyRemedy(source, target, p),
+        `${target} allows ${source}, but with fine-grained permissions that lack ${needed.join(' and ')}: "${a.errorText}"`,
+        policyRemedy(entry, target, needed.map(policyEnum)),
+      );
+    }
+    if (POLICY_UNAUTHORIZED.test(a.errorText)) {
+      return check(
+        'project.access',
+        'fail',
+        `${target} allows ${source} with fine-grained permissions, and no permission opens this endpoint to job tokens: "${a.errorText}"`,
+        `give ${entry}'s entry in ${target}'s allowlist the default permissions (omit its policies), or use another token for this call`,
       );
     }
     return check(

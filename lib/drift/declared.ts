@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { jsonErrorReason } from '../util/json-error';
+import { POLICY_METADATA_KEY } from '../model/scope-metadata';
 
 /** A project or group as the synthesized JSON names it: a full path (from a data source) or a literal id. */
 export type DeclaredRef = { readonly path: string; readonly id?: number } | { readonly path?: undefined; readonly id: number };
@@ -31,6 +32,7 @@ export interface StackJson {
   resource?: {
     gitlab_project_job_token_scopes?: Record<string, {
       project?: unknown; project_id?: unknown; enabled?: unknown; target_project_ids?: unknown; target_group_ids?: unknown;
+      '//'?: unknown;
     }>;
   };
 }
@@ -109,7 +111,11 @@ export function declaredFromStack(stack: string, json: StackJson, file = stack):
   for (const [name, r] of Object.entries(json.resource?.gitlab_project_job_token_scopes ?? {})) {
     const rawProject = r.project ?? r.project_id;
     let project: DeclaredRef;
-    if (typeof rawProject === 'number' || (typeof rawProject === 'string' && /^\d+$/.test(rawProject))) project = { id: Number(rawProject) };
+    if (typeof rawProject === 'number' || (typeof rawProject === 'string' && /^\d+$/.test(rawProject))) {
+      // A literal id (from the lock file): the constructs keep the path in the `//` metadata.
+      const known = metadataProjectPath(r['//']);
+      project = known ? { id: Number(rawProject), path: known } : { id: Number(rawProject) };
+    }
     else if (typeof rawProject === 'string' && !rawProject.includes('${')) project = { path: rawProject };
     else if (typeof rawProject === 'string') project = ref(rawProject, 'project', `${name}.project`);
     else throw new DeclaredReadError(`${file}: gitlab_project_job_token_scopes.${name} has no project`);
@@ -129,4 +135,16 @@ export function declaredFromStack(stack: string, json: StackJson, file = stack):
     });
   }
   return out;
+}
+
+/**
+ * The project's full path that the constructs write into the resource's
+ * `"//": {"tokenscope": {"project": ...}}` block (Terraform ignores it), if any.
+ */
+export function metadataProjectPath(comment: unknown): string | undefined {
+  if (!comment || typeof comment !== 'object') return undefined;
+  const meta = (comment as Record<string, unknown>)[POLICY_METADATA_KEY];
+  if (!meta || typeof meta !== 'object') return undefined;
+  const p = (meta as Record<string, unknown>).project;
+  return typeof p === 'string' && p !== '' && !p.includes('${') ? p : undefined;
 }

@@ -14,6 +14,7 @@ export const FINDING_KINDS = [
   'enforced_by_instance',
   'recently_used_but_not_allowed',
   'policy_mismatch',
+  'policies_not_enforced',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -40,7 +41,7 @@ export interface Finding {
   readonly effective?: boolean;
   /** recently_used_but_not_allowed */
   readonly lastAuthorizedAt?: string;
-  /** project_not_found / permission_denied: what GitLab said, in words. */
+  /** project_not_found / permission_denied: what GitLab said, in words; policies_not_enforced: why. */
   readonly message?: string;
   /** Listed in the baseline file: known, so it does not fail the run. */
   readonly accepted?: true;

@@ -111,7 +111,7 @@ function tsconfigJson(): string {
 }
 
 function mainTs(o: ScaffoldOptions): string {
-  const props = o.gitlabUrl ? `, { baseUrl: ${quoteString(o.gitlabUrl)} }` : '';
+  const props = o.gitlabUrl ? `, { baseUrl: ${quoteString(o.gitlabUrl)}, state }` : ', { state }';
   const lines = [
     '/**',
     ' * Job-token scopes as code: every project\'s inbound CI/CD job-token allowlist.',
@@ -128,6 +128,10 @@ function mainTs(o: ScaffoldOptions): string {
     '',
     '/** Builds the whole app; the test in __tests__/ builds it too. */',
     'export function buildApp(app: App): TokenScopeStack[] {',
+    '  // GitLab-managed Terraform state in GitLab CI (this repo\'s project keeps it; the CI template gives',
+    '  // Terraform TF_HTTP_USERNAME/TF_HTTP_PASSWORD). Elsewhere the state is a local file: set CI_PROJECT_ID',
+    '  // and CI_API_V4_URL to use GitLab\'s here too, and never deploy one stack from both.',
+    "  const state = process.env.CI_PROJECT_ID ? ('gitlab' as const) : undefined;",
     '  // One stack per top-level group keeps each plan small and each deploy independent.',
     `  const stack = new TokenScopeStack(app, ${quoteString(o.stack)}${props});`,
   );

@@ -94,6 +94,21 @@ export async function runUnits(http: GitLabHttp, units: QueryUnit[], opts: Engin
     return batch;
   };
 
+  /**
+   * What GitLab says about its limit: a refusal names it ("... exceeds max
+   * complexity of 250"), and `queryComplexity { score limit }` in an answer
+   * gives it and the query's real score. The budget never grows back.
+   */
+  const learn = (p: Pending | undefined, data: Record<string, unknown> | null | undefined, messages: readonly string[]) => {
+    for (const m of messages) {
+      const hit = COMPLEXITY_ERROR.exec(m);
+      if (hit) budget = Math.min(budget, Number(hit[2]));
+    }
+    const qc = data?.queryComplexity as { score?: unknown; limit?: unknown } | null | undefined;
+    if (typeof qc?.limit === 'number' && qc.limit > 0) budget = Math.min(budget, qc.limit);
+    if (p && typeof qc?.score === 'number' && qc.score > p.unit.cost * scale) scale = qc.score / Math.max(1, p.unit.cost);
+  };
+
   /** Sends the units of a refused multi-unit request again, in smaller requests. */
   const shrink = (batch: Pending[]) => {
     const batchCost = batch.reduce((s, p) => s + p.unit.cost * scale, 0);
@@ -105,6 +120,7 @@ export async function runUnits(http: GitLabHttp, units: QueryUnit[], opts: Engin
   };
 
   const settle = (p: Pending, result: UnitResult) => {
+    learn(p, result.data, result.errors.map((e) => e.message));
     const limitError = result.errors.find((e) => isLimitMessage(e.message));
     if (limitError && !result.data) {
       const m = COMPLEXITY_ERROR.exec(limitError.message);
@@ -152,6 +168,7 @@ export async function runUnits(http: GitLabHttp, units: QueryUnit[], opts: Engin
     if (res.status !== 200) {
       const text = gitlabErrorText(res) ?? `HTTP ${res.status}`;
       if (isLimitMessage(text) || res.status === 413) {
+        learn(undefined, undefined, [text]);
         if (together) shrink(batch);
         else settle(batch[0], { data: null, errors: [{ message: text }] });
         return;
@@ -172,6 +189,7 @@ export async function runUnits(http: GitLabHttp, units: QueryUnit[], opts: Engin
         for (const p of batch) p.unit.fail(errs[0]?.message ?? 'unexpected GraphQL answer');
         return;
       }
+      for (const r of results) learn(undefined, undefined, errorsOf(r).map((e) => e.message));
       const refused = batch.filter((_, i) => results.length !== batch.length || isLimitRefusal(results[i]));
       batch.forEach((p, i) => {
         if (results.length === batch.length && !isLimitRefusal(results[i])) {

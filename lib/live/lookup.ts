@@ -9,12 +9,14 @@ import { LockFile, reverseLock } from '../lockfile';
 
 export interface LookupOptions {
   readonly concurrency?: number;
+  /** `lookupIds`: read each project's visibility too. */
+  readonly visibility?: boolean;
   readonly limits?: Partial<QueryLimits>;
 }
 
 /** Ids of projects and groups by full path; keys are lower-cased paths, absent when GitLab does not know the path. */
 export interface PathIds {
-  readonly projects: Map<string, { id: number; fullPath: string }>;
+  readonly projects: Map<string, { id: number; fullPath: string; visibility?: string }>;
   readonly groups: Map<string, { id: number; fullPath: string }>;
   /** Lookups that failed for a reason other than "not found" (network, refused query). */
   readonly errors: string[];
@@ -35,7 +37,7 @@ export async function lookupIds(
   const out: PathIds = { projects: new Map(), groups: new Map(), errors: [] };
   const units: QueryUnit[] = [];
   const projectUnit = (batch: string[], after: string | null = null): QueryUnit => {
-    const query = projectIdsQuery();
+    const query = projectIdsQuery(opts.visibility ?? false);
     const variables = { paths: batch, n: batch.length, after };
     return {
       query, variables, cost: estimateComplexity(query, variables),
@@ -113,14 +115,16 @@ export async function lookupPaths(
 function collect(
   r: UnitResult,
   field: string,
-  into: Map<string, { id: number; fullPath: string }>,
+  into: Map<string, { id: number; fullPath: string; visibility?: string }>,
   next: (cursor: string) => QueryUnit,
 ): QueryUnit[] {
   const conn = r.data?.[field] as { nodes?: unknown[]; pageInfo?: { hasNextPage?: boolean; endCursor?: string } } | null | undefined;
   for (const n of conn?.nodes ?? []) {
-    const node = n as { id?: unknown; fullPath?: unknown } | null;
+    const node = n as { id?: unknown; fullPath?: unknown; visibility?: unknown } | null;
     const id = gidNumber(node?.id);
-    if (node && id !== undefined && typeof node.fullPath === 'string') into.set(node.fullPath.toLowerCase(), { id, fullPath: node.fullPath });
+    if (node && id !== undefined && typeof node.fullPath === 'string') {
+      into.set(node.fullPath.toLowerCase(), { id, fullPath: node.fullPath, ...(typeof node.visibility === 'string' ? { visibility: node.visibility } : {}) });
+    }
   }
   if (conn?.pageInfo?.hasNextPage && conn.pageInfo.endCursor) return [next(conn.pageInfo.endCursor)];
   return [];

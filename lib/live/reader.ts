@@ -30,12 +30,12 @@ interface Draft {
   fullPath: string;
   id: number | undefined;
   raw: boolean | null;
+  visibility?: string;
   projects: Array<{ fullPath: string; id: number | undefined }>;
   groups: Array<{ fullPath: string; id: number | undefined }>;
   autoProjects: Set<number>;
   autoGroups: Set<number>;
   authLog?: AuthLogEntry[];
-  deletedOrigins: number;
   failed?: LiveResult;
 }
 
@@ -56,6 +56,7 @@ export async function readLiveScopes(
   const limits: QueryLimits = { ...GITLAB_LIMITS, ...(opts.limits ?? {}) };
   const concurrency = Math.max(1, opts.concurrency ?? 4);
   const authLog = opts.authLog ?? false;
+  const visibility = opts.visibility ?? false;
   const startRequests = http.requestCount;
   const unique = dedupe(paths);
   const drafts = new Map<string, Draft>();
@@ -93,7 +94,7 @@ export async function readLiveScopes(
       gf: pageSize(batch, (e) => e.groups, 2),
       ...(authLog ? { af: 20 } : {}),
     };
-    const query = scopesQuery(authLog);
+    const query = scopesQuery(authLog, visibility);
     return {
       query,
       variables,
@@ -197,10 +198,7 @@ export async function readLiveScopes(
           return [];
         }
         const page = list === 'ciJobTokenAuthLogs' ? authLogPage(conn) : entryPage(conn);
-        if (list === 'ciJobTokenAuthLogs') {
-          (d.authLog ??= []).push(...(page.items as AuthLogEntry[]));
-          d.deletedOrigins += deletedOriginRows(r.errors);
-        }
+        if (list === 'ciJobTokenAuthLogs') (d.authLog ??= []).push(...(page.items as AuthLogEntry[]));
         else if (list === 'inboundAllowlist') d.projects.push(...(page.items as Draft['projects']));
         else d.groups.push(...(page.items as Draft['groups']));
         if (page.hasNextPage && page.endCursor) {
@@ -264,11 +262,11 @@ function draftFrom(requested: string, n: Record<string, unknown>, errors: GraphQ
     fullPath,
     id: gidNumber(n.id),
     raw: typeof settings?.inboundJobTokenScopeEnabled === 'boolean' ? settings.inboundJobTokenScopeEnabled : null,
+    ...(typeof n.visibility === 'string' ? { visibility: n.visibility } : {}),
     projects: [],
     groups: [],
     autoProjects: new Set(),
     autoGroups: new Set(),
-    deletedOrigins: 0,
   };
   if (!scope || !settings) {
     const denied = errors.length === 0 || errors.some((e) => e.message.includes(PERMISSION_TEXT));
@@ -285,7 +283,6 @@ function draftFrom(requested: string, n: Record<string, unknown>, errors: GraphQ
     const logs = n.ciJobTokenAuthLogs;
     if (logs) {
       d.authLog = authLogPage(logs).items;
-      d.deletedOrigins = deletedOriginRows(errors);
     } else {
       // A null log is a permission problem only when GitLab says so; anything else keeps GitLab's words.
       const logErrors = errors.filter((e) => (e.path ?? []).includes('ciJobTokenAuthLogs'));
@@ -309,10 +306,11 @@ function toScope(d: Draft): LiveScope {
     fullPath: d.fullPath,
     id: d.id,
     inboundJobTokenScopeEnabled: d.raw,
+    ...(d.visibility !== undefined ? { visibility: d.visibility } : {}),
     // GitLab lists the project itself in its own inbound allowlist.
     projects: uniqueBy(d.projects.filter((e) => e.fullPath.toLowerCase() !== self && (d.id === undefined || e.id !== d.id))).map(entry(d.autoProjects)),
     groups: uniqueBy(d.groups).map(entry(d.autoGroups)),
-    ...(d.authLog ? { authLog: d.authLog, authLogDeletedOrigins: d.deletedOrigins } : {}),
+    ...(d.authLog ? { authLog: d.authLog } : {}),
   };
 }
 
@@ -334,18 +332,6 @@ function authLogPage(conn: unknown): Page<AuthLogEntry> {
     }
   }
   return { items, hasNextPage: !!c?.pageInfo?.hasNextPage, endCursor: c?.pageInfo?.endCursor ?? null };
-}
-
-/** Auth-log rows nulled because their origin project was deleted: errors at `...ciJobTokenAuthLogs.nodes[i].originProject`. */
-function deletedOriginRows(errors: readonly GraphQLError[]): number {
-  const rows = new Set<number>();
-  for (const e of errors) {
-    const p = e.path ?? [];
-    const at = p.indexOf('ciJobTokenAuthLogs');
-    const row = p[at + 2];
-    if (at >= 0 && p[at + 1] === 'nodes' && typeof row === 'number' && p[p.length - 1] === 'originProject') rows.add(row);
-  }
-  return rows.size;
 }
 
 export function errorsAt(errors: readonly GraphQLError[], prefix: Array<string | number>): GraphQLError[] {

@@ -3,9 +3,9 @@
 const ENTRY_PAGE = 'nodes { id fullPath } pageInfo { hasNextPage endCursor }';
 const AUTH_LOG_PAGE = 'count nodes { originProject { fullPath } lastAuthorizedAt } pageInfo { hasNextPage endCursor }';
 
-function scopeFields(authLog: boolean): string {
+function scopeFields(authLog: boolean, visibility: boolean): string {
   return [
-    'id fullPath',
+    visibility ? 'id fullPath visibility' : 'id fullPath',
     'ciCdSettings { inboundJobTokenScopeEnabled }',
     'ciJobTokenScope {',
     '  inboundAllowlistCount groupsAllowlistCount',
@@ -17,13 +17,18 @@ function scopeFields(authLog: boolean): string {
   ].join('\n      ');
 }
 
-/** Up to 50 projects by full path, each with its toggle, counts and the first page of each list. */
-export function scopesQuery(authLog: boolean): string {
+/**
+ * Up to 50 projects by full path, each with its toggle, counts and the first
+ * page of each list (and its visibility when asked); `queryComplexity` tells
+ * the engine GitLab's own score and limit.
+ */
+export function scopesQuery(authLog: boolean, visibility = false): string {
   const vars = `$paths: [String!]!, $n: Int!, $after: String, $pf: Int!, $gf: Int!${authLog ? ', $af: Int!' : ''}`;
   return `query TokenscopeScopes(${vars}) {
+  queryComplexity { score limit }
   projects(fullPaths: $paths, first: $n, after: $after) {
     nodes {
-      ${scopeFields(authLog)}
+      ${scopeFields(authLog, visibility)}
     }
     pageInfo { hasNextPage endCursor }
   }
@@ -43,9 +48,9 @@ export function pageQuery(list: ListName): string {
 }
 
 /** Resolves full paths to ids: projects through `projects(fullPaths:)`, groups through aliased `group(fullPath:)`. */
-export function projectIdsQuery(): string {
+export function projectIdsQuery(visibility = false): string {
   return `query TokenscopeProjectIds($paths: [String!]!, $n: Int!, $after: String) {
-  projects(fullPaths: $paths, first: $n, after: $after) { nodes { id fullPath } pageInfo { hasNextPage endCursor } }
+  projects(fullPaths: $paths, first: $n, after: $after) { nodes { id fullPath${visibility ? ' visibility' : ''} } pageInfo { hasNextPage endCursor } }
 }`;
 }
 

@@ -21,6 +21,8 @@ export interface LiveScope {
   readonly id: number | undefined;
   /** `ciCdSettings.inboundJobTokenScopeEnabled`: the project's own stored value (null when GitLab hides it). */
   readonly inboundJobTokenScopeEnabled: boolean | null;
+  /** `Project.visibility` (`private`, `internal`, `public`), present when asked for (`visibility`). */
+  readonly visibility?: string;
   /**
    * REST `inbound_enabled` (project value OR instance enforcement), read only
    * when asked for (`effective`) and the raw value is false; undefined when not
@@ -30,14 +32,12 @@ export interface LiveScope {
   /** Inbound project allowlist, the project's own entry removed. */
   readonly projects: readonly LiveEntry[];
   readonly groups: readonly LiveEntry[];
-  /** Present when the authentication log was asked for. */
-  readonly authLog?: readonly AuthLogEntry[];
   /**
-   * Rows of the authentication log whose origin project was deleted: GitLab
-   * cannot return their non-null `originProject`, so the row comes back null
-   * with an error at its path. Not in `authLog`; present with it.
+   * Present when the authentication log was asked for. GitLab leaves out rows
+   * whose origin project was deleted (`with_existing_origin_projects`), so
+   * they can be neither listed nor counted.
    */
-  readonly authLogDeletedOrigins?: number;
+  readonly authLog?: readonly AuthLogEntry[];
 }
 
 /** Why a project could not be read. `not_found` covers "absent or invisible": GitLab does not tell them apart. */
@@ -59,6 +59,8 @@ export interface ReadLiveOptions {
   readonly authLog?: boolean;
   /** For projects whose raw toggle is false, GET /projects/:id/job_token_scope for the effective value. */
   readonly effective?: boolean;
+  /** Read `Project.visibility` too (one more field per project). */
+  readonly visibility?: boolean;
   /** Parallel HTTP requests. @default 4 */
   readonly concurrency?: number;
   /**

@@ -9,8 +9,14 @@ import type { JobTokenPolicy } from './policies';
 /** The key under the resource's `//` comment block that carries tokenscope's metadata. */
 export const POLICY_METADATA_KEY = 'tokenscope';
 
-/** What travels in `"//": { "tokenscope": ... }` of each synthesized scope resource. */
+/**
+ * What travels in `"//": { "tokenscope": ... }` of each synthesized scope resource.
+ * `project` is the project's full path (the resource's `project` attribute is its
+ * numeric id), so that readers of the synthesized JSON can speak paths; absent when
+ * the project was given as an id that the lock file does not name.
+ */
 export interface ScopePolicyMetadata {
   readonly version: 1;
+  readonly project?: string;
   readonly policies: Array<{ kind: 'project' | 'group'; target: string; policies: JobTokenPolicy[] }>;
 }

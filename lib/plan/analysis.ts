@@ -57,12 +57,24 @@ export interface ScopeAnalysis {
   readonly after: AccessState;
 }
 
+/**
+ * What the provider's Delete does (`resource_gitlab_project_job_token_scopes.go`):
+ * it empties both lists and sets `enabled = true`. Nothing is opened; everyone else is shut out.
+ */
 export const DESTROY_NOTE =
-  'scope destroyed: every allowlist entry is removed and the project returns to GitLab\'s default, ' +
-  'the allowlist off, so job tokens of any project can reach it; on GitLab.com and instances that enforce ' +
-  'the allowlist it cannot be turned off, and only the project itself can reach it';
+  'scope destroyed: the provider removes every allowlist entry and leaves the allowlist on, so only the project ' +
+  'itself can reach it: every other project\'s job token is blocked (nothing is opened)';
+export const DELETE_FIRST_NOTE =
+  'deleted before it is created again: between the two steps the allowlist is on and empty, so every other ' +
+  'project\'s job token is blocked until the create finishes';
+export const CREATE_FIRST_SAME_PROJECT_NOTE =
+  'created before the old resource is destroyed, on the same project: the provider\'s delete then empties the ' +
+  'allowlist the create just wrote, so after apply it is on and empty';
 export const CREATE_NOTE =
   'scope created: the resource is authoritative, so any entry in GitLab that is not listed here is removed';
+export const UPGRADE_NOTE =
+  'to keep the allowlist in place instead, re-adopt the scope under its id before applying (terraform state rm, then ' +
+  'terraform import with the numeric id): see the README, "Upgrading: numeric project ids"';
 export const FORGET_NOTE = 'removed from Terraform state only: GitLab keeps the current settings, unmanaged';
 
 export function analyzeScopeChange(stack: string, raw: RawScopeChange, names: IdNames): ScopeAnalysis | undefined {
@@ -87,9 +99,12 @@ export function analyzeScopeChange(stack: string, raw: RawScopeChange, names: Id
   };
   const project = projectLabel(raw.kind === 'destroy' || raw.kind === 'forget' ? raw.project.before : raw.project.after,
     raw.kind !== 'destroy' && raw.kind !== 'forget' && raw.project.afterUnknown, names);
-  const previous = raw.kind === 'replace' && raw.project.before !== null && raw.project.before !== raw.project.after
+  const before0 = raw.kind === 'replace' && raw.project.before !== null && raw.project.before !== raw.project.after
     ? projectLabel(raw.project.before, false, names)
     : undefined;
+  // A path in state and the same project's id in the plan is not a move: it is the upgrade to numeric ids.
+  const previous = before0 && !sameProject(before0, project) ? before0 : undefined;
+  const renamed = before0 && !previous ? before0 : undefined;
   // A scope that moves to another project starts from nothing there; the old project's side is a destroy.
   const moved = previous !== undefined;
   const projects = entryChanges(moved ? [] : before.projects, raw.projectIds.after, after.projects);
@@ -106,9 +121,10 @@ export function analyzeScopeChange(stack: string, raw: RawScopeChange, names: Id
     toggle: toggleOf(raw),
     projects: raw.kind === 'forget' ? { added: [], removed: [], knownAfterApply: false } : projects,
     groups: raw.kind === 'forget' ? { added: [], removed: [], knownAfterApply: false } : groups,
-    notes: notesFor(raw, previous, project),
+    notes: notesFor(raw, previous, project, renamed),
     before: moved ? { enabled: null, projects: [], groups: [], listsKnownAfterApply: false } : before,
-    after,
+    // The provider's Delete leaves the allowlist on and empty.
+    after: raw.kind === 'destroy' ? { enabled: true, projects: [], groups: [], listsKnownAfterApply: false } : after,
   };
 }
 
@@ -152,19 +168,45 @@ function toggleOf(raw: RawScopeChange): Toggle {
   return after ? 'on' : 'off';
 }
 
-function notesFor(raw: RawScopeChange, previous: ProjectLabel | undefined, project: ProjectLabel): string[] {
+/**
+ * Terraform's `action_reason` in words where it is one people meet here. With
+ * gitlabhq/gitlab 18.6.1 every change to a scope is planned so: the deprecated,
+ * computed `project_id` turns unknown and forces a replacement.
+ */
+function reasonWords(reason: string | undefined): string {
+  if (reason === undefined) return 'Terraform must recreate it';
+  if (reason === 'replace_because_cannot_update') return 'the provider cannot update it in place; gitlabhq/gitlab replaces a scope on any change';
+  if (reason === 'replace_because_tainted') return 'it is tainted';
+  return reason;
+}
+
+/** The same GitLab project on both sides: equal ids, or equal paths (GitLab paths are case-insensitive). */
+export function sameProject(a: ProjectLabel, b: ProjectLabel): boolean {
+  if (a.id !== null && b.id !== null) return a.id === b.id;
+  return a.path !== null && b.path !== null && a.path.toLowerCase() === b.path.toLowerCase();
+}
+
+function notesFor(raw: RawScopeChange, previous: ProjectLabel | undefined, project: ProjectLabel, renamed?: ProjectLabel): string[] {
   const notes: string[] = [];
   switch (raw.kind) {
     case 'create': notes.push(CREATE_NOTE); break;
     case 'destroy': notes.push(DESTROY_NOTE); break;
     case 'forget': notes.push(FORGET_NOTE); break;
     case 'replace': {
-      const why = previous ? `the project changes from ${previous.label} to ${project.label}` : raw.actionReason ?? 'Terraform must recreate it';
-      notes.push(`scope replaced (${why})`);
-      if (previous) notes.push(`${previous.label}: ${DESTROY_NOTE}`);
-      if (raw.actions[0] === 'delete') {
-        notes.push('deleted before it is created again: between the two steps the project has no managed allowlist');
+      let why = reasonWords(raw.actionReason);
+      if (previous) why = `the project changes from ${previous.label} to ${project.label}`;
+      else if (renamed) {
+        why = `the project attribute changes from ${JSON.stringify(raw.project.before)} to ${JSON.stringify(raw.project.after)}, ` +
+          `the same project (${project.label}) now given by its numeric id`;
       }
+      notes.push(`scope replaced (${why})`);
+      if (renamed) notes.push(UPGRADE_NOTE);
+      else if (previous && toId(previous.label) === undefined && project.path === null && project.id !== null) {
+        notes.push(`if ${project.id} is the id of ${previous.label}, this replace is the upgrade to numeric ids: ${UPGRADE_NOTE}`);
+      }
+      if (previous) notes.push(`${previous.label}: ${DESTROY_NOTE}`);
+      if (raw.actions[0] === 'delete') notes.push(DELETE_FIRST_NOTE);
+      else if (!previous) notes.push(CREATE_FIRST_SAME_PROJECT_NOTE);
       break;
     }
     default: break;

@@ -69,3 +69,31 @@ export async function fetchAuthLogs(http: GitLabHttp, paths: readonly string[]):
   }
   return { value: logs, warnings };
 }
+
+/**
+ * Which of these projects the instance holds to the allowlist although their own
+ * toggle is off (GraphQL `inboundJobTokenScopeEnabled` false, REST `inbound_enabled`
+ * true): there, a scope planned with the allowlist off cannot take effect, and
+ * Terraform plans it again on every run. A project whose own toggle is still on
+ * cannot be told apart (both values are true) and is not in the set.
+ */
+export async function fetchEnforcement(http: GitLabHttp, paths: readonly string[]): Promise<Lookup<Set<string>>> {
+  const enforced = new Set<string>();
+  const warnings: string[] = [];
+  const unique = [...new Set(paths.map((p) => p.toLowerCase()))];
+  if (unique.length === 0) return { value: enforced, warnings };
+  try {
+    const live = await readLiveScopes(http, unique, { effective: true });
+    for (const [p, r] of live) {
+      if (isLiveError(r)) {
+        warnings.push(`could not read whether the instance enforces the allowlist of ${p}: ${r.message}`);
+        continue;
+      }
+      if (r.inboundJobTokenScopeEnabled === false && r.effectiveInboundEnabled === true) enforced.add(p.toLowerCase());
+    }
+  } catch (e) {
+    if (!(e instanceof FatalReadError)) throw e;
+    for (const p of unique) warnings.push(`could not read whether the instance enforces the allowlist of ${p}: ${e.message}`);
+  }
+  return { value: enforced, warnings };
+}

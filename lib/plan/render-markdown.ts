@@ -78,7 +78,8 @@ function projectCell(s: ScopeAnalysis): string {
 function allowlistCell(s: ScopeAnalysis): string {
   const word = (v: boolean | null | 'unknown') => (v === 'unknown' ? '*(known after apply)*' : v === null ? '?' : v ? 'on' : 'off');
   switch (s.kind) {
-    case 'destroy': return `${word(s.enabled.before)} → GitLab default`;
+    // The provider's Delete empties the lists and turns the allowlist on.
+    case 'destroy': return `${word(s.enabled.before)} → **on, empty**`;
     case 'forget': return 'unmanaged';
     case 'create': return `**${word(s.enabled.after)}**`;
     default:

@@ -11,10 +11,10 @@ export interface AuthLogEntry {
 /** Auth logs by lower-cased project path. */
 export type AuthLogs = ReadonlyMap<string, readonly AuthLogEntry[]>;
 
-export type RiskKind = 'allowlist_disabled' | 'blocks_recent_origin';
+export type RiskKind = 'allowlist_disabled' | 'blocks_recent_origin' | 'blocks_all_origins';
 export type RiskReason =
   | 'allowlist_turned_off' | 'scope_created_off' | 'scope_destroyed'
-  | 'entry_removed' | 'allowlist_turned_on' | 'scope_created';
+  | 'entry_removed' | 'allowlist_turned_on' | 'scope_created' | 'scope_replaced';
 
 export interface Risk {
   readonly kind: RiskKind;
@@ -32,21 +32,45 @@ export interface Risk {
 
 const OPEN_TAIL = 'job tokens of any project can reach it (GitLab.com and instances that enforce the allowlist keep it on)';
 
-/** Plans that turn an allowlist off, create one off, or destroy one. Needs no GitLab access. */
+/** Plans that turn an allowlist off or create one off. Needs no GitLab access. */
 export function allowlistDisabledRisks(scopes: readonly ScopeAnalysis[]): Risk[] {
   const risks: Risk[] = [];
   for (const s of scopes) {
     const base = { kind: 'allowlist_disabled' as const, stack: s.stack, project: s.project.label, address: s.address };
-    if (s.previousProject) {
-      const label = s.previousProject.label;
-      risks.push({ ...base, project: label, reason: 'scope_destroyed', message: `${label}: scope destroyed (it moves to ${s.project.label}): every entry is removed and the allowlist returns to GitLab's default (off), so ${OPEN_TAIL}` });
-    }
-    if (s.kind === 'destroy') {
-      risks.push({ ...base, reason: 'scope_destroyed', message: `${s.project.label}: scope destroyed: every entry is removed and the allowlist returns to GitLab's default (off), so ${OPEN_TAIL}` });
-    } else if (s.toggle === 'off' && s.kind === 'create') {
+    if (s.kind === 'destroy') continue;
+    if (s.toggle === 'off' && s.kind === 'create') {
       risks.push({ ...base, reason: 'scope_created_off', message: `${s.project.label}: scope created with the allowlist off: ${OPEN_TAIL}` });
     } else if (s.toggle === 'off') {
       risks.push({ ...base, reason: 'allowlist_turned_off', message: `${s.project.label}: turns the allowlist off: ${OPEN_TAIL}` });
+    }
+  }
+  return risks;
+}
+
+const SHUT_TAIL = 'so every other project\'s job token is blocked; only the project itself can reach it';
+
+/**
+ * Plans after which, or during which, a project's allowlist is on and empty:
+ * the provider's Delete empties both lists and turns the allowlist on. A
+ * destroyed scope, a scope that moves to another project (its old project), and
+ * a replace of the same project (between its delete and its create, or after
+ * both when the create runs first). Needs no GitLab access.
+ */
+export function allOriginsBlockedRisks(scopes: readonly ScopeAnalysis[]): Risk[] {
+  const risks: Risk[] = [];
+  for (const s of scopes) {
+    const base = { kind: 'blocks_all_origins' as const, stack: s.stack, project: s.project.label, address: s.address, certainty: 'will' as const };
+    if (s.kind === 'destroy') {
+      risks.push({ ...base, reason: 'scope_destroyed', message: `${s.project.label}: scope destroyed: every entry is removed and the allowlist stays on, ${SHUT_TAIL}` });
+    }
+    if (s.kind !== 'replace') continue;
+    if (s.previousProject) {
+      const label = s.previousProject.label;
+      risks.push({ ...base, project: label, reason: 'scope_destroyed', message: `${label}: scope destroyed (it moves to ${s.project.label}): every entry is removed and the allowlist stays on, ${SHUT_TAIL}` });
+    } else if (s.actions[0] === 'delete') {
+      risks.push({ ...base, reason: 'scope_replaced', message: `${s.project.label}: scope replaced (destroyed, then created): between the two steps the allowlist is on and empty, ${SHUT_TAIL}` });
+    } else {
+      risks.push({ ...base, reason: 'scope_replaced', message: `${s.project.label}: scope replaced (created, then the old one destroyed): the destroy empties what the create wrote; after apply the allowlist is on and empty, ${SHUT_TAIL}` });
     }
   }
   return risks;
@@ -71,17 +95,17 @@ export function blockingRisks(scopes: readonly ScopeAnalysis[], logs: AuthLogs, 
     for (const e of entries) {
       if (e.origin.toLowerCase() === s.project.path.toLowerCase()) continue;
       const beforeOk = allowed(e.origin, s.before);
-      const afterOk = s.kind === 'destroy' ? 'unknown' : allowed(e.origin, s.after);
+      // A destroyed scope's allowlist is on and empty afterwards (the provider's Delete).
+      const afterOk = allowed(e.origin, s.after);
       if (afterOk === true || beforeOk === false) continue;
-      if (afterOk === 'unknown' && beforeOk === 'unknown' && s.kind !== 'destroy') continue;
+      if (afterOk === 'unknown' && beforeOk === 'unknown') continue;
       const certainty = afterOk === false ? 'will' : 'may';
       const { reason, why } = blockReason(s, e.origin);
       const age = relativeTime(e.lastAuthorizedAt, now);
-      const where = s.kind === 'destroy' ? ' where the instance enforces the allowlist' : '';
       risks.push({
         kind: 'blocks_recent_origin', reason, stack: s.stack, project: s.project.label, address: s.address,
         origin: e.origin, lastAuthorizedAt: e.lastAuthorizedAt, certainty,
-        message: `${s.project.label}: ${certainty} block ${e.origin}${where}, last used ${age} (${why})`,
+        message: `${s.project.label}: ${certainty} block ${e.origin}, last used ${age} (${why})`,
       });
     }
   }

@@ -3,7 +3,7 @@ import type { IdNames } from './names';
 import { mergeNames, namesFromPlan } from './names';
 import type { StackPlan } from './plan-file';
 import type { AuthLogs, Risk } from './risks';
-import { allowlistDisabledRisks, blockingRisks } from './risks';
+import { allOriginsBlockedRisks, allowlistDisabledRisks, blockingRisks } from './risks';
 import { extractScopeChanges, isScopeChange } from './scope-changes';
 import type { WidgetReport } from './widget-report';
 import { sumWidgetReports, widgetReport } from './widget-report';
@@ -75,7 +75,19 @@ export interface SummaryInput {
   readonly scopes: readonly ScopeAnalysis[];
   readonly authLogs?: AuthLogs;
   readonly warnings?: readonly string[];
+  /** Lower-cased paths of projects the instance holds to the allowlist (their own toggle off, in force on). */
+  readonly enforced?: ReadonlySet<string>;
   readonly now: Date;
+}
+
+/** Scopes that plan the allowlist off: what `fetchEnforcement` is asked about. */
+export function scopesTurningOff(scopes: readonly ScopeAnalysis[]): ScopeAnalysis[] {
+  return scopes.filter((s) => s.toggle === 'off' && s.project.path !== null);
+}
+
+export function enforcedWarning(project: string): string {
+  return `${project}: the instance enforces the allowlist, so limitAccess: false cannot take effect: the provider reads ` +
+    'enabled = true back and Terraform plans this change on every run (a permanent diff); declare limitAccess: true';
 }
 
 export function buildSummary(input: SummaryInput): PlanSummary {
@@ -94,11 +106,16 @@ export function buildSummary(input: SummaryInput): PlanSummary {
       widget: widgetReport(p.plan),
     };
   });
+  const enforced = input.enforced ?? new Set<string>();
+  const isEnforced = (s: ScopeAnalysis) => s.project.path !== null && enforced.has(s.project.path.toLowerCase());
   const risks = [
-    ...allowlistDisabledRisks(input.scopes),
+    // Turning the allowlist off opens nothing where the instance enforces it.
+    ...allowlistDisabledRisks(input.scopes.filter((s) => !isEnforced(s))),
+    ...allOriginsBlockedRisks(input.scopes),
     ...(input.authLogs ? blockingRisks(input.scopes, input.authLogs, input.now) : []),
   ];
   const warnings = [...(input.warnings ?? [])];
+  for (const s of scopesTurningOff(input.scopes)) if (isEnforced(s)) warnings.push(enforcedWarning(s.project.path as string));
   for (const p of input.plans) {
     if (p.plan.errored) warnings.push(`${p.file}: Terraform marks this plan as errored; it may be incomplete`);
   }

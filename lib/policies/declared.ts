@@ -16,6 +16,8 @@ export interface UnresolvedPolicyScope {
   readonly stack: string;
   readonly resource: string;
   readonly project: DeclaredRef;
+  /** The declared "Authorized groups and projects" toggle. */
+  readonly enabled: boolean;
   readonly projects: readonly DeclaredRef[];
   readonly groups: readonly DeclaredRef[];
   readonly policies: readonly PolicyMetadataEntry[];
@@ -39,6 +41,7 @@ export function policyScopesFromStack(stack: string, json: unknown, file = stack
     stack: s.stack,
     resource: s.resource,
     project: s.project,
+    enabled: s.enabled,
     projects: s.projects,
     groups: s.groups,
     policies: metadataOf(resources[s.resource]?.['//'], `${file}: ${s.resource}`),

@@ -2,8 +2,9 @@ import type { GitLabHttp } from '../gitlab/http';
 import type { LockFile } from '../lockfile';
 import { readDeclaredPolicySources } from './declared';
 import { checkPolicies } from './run';
-import type { PolicyChange } from './plan';
-import { DEFAULT_PERMISSIONS, permissionsOf, type Permissions } from './types';
+import type { FlagOffProject, PolicyChange } from './plan';
+import { instanceLabel, POLICIES_FLAG, POLICIES_MIN_VERSION } from './feature';
+import type { Permissions } from './types';
 
 /** The `policy_mismatch` drift finding (issue 8): JSON keys are a public contract. */
 export interface PolicyMismatch {
@@ -27,19 +28,38 @@ export interface PolicyDriftOptions {
 
 export interface PolicyDrift {
   /** Keyed by lower-cased project path. */
-  readonly findings: ReadonlyMap<string, PolicyMismatch[]>;
+  readonly findings: ReadonlyMap<string, PolicyFinding[]>;
   /** Why permissions were not (fully) compared; for the report's reader, not failures of drift itself. */
   readonly notes: readonly string[];
 }
 
-/** Pure: plan changes as drift findings, by project. */
-export function mismatchesFrom(changes: readonly PolicyChange[]): Map<string, PolicyMismatch[]> {
-  const out = new Map<string, PolicyMismatch[]>();
-  for (const c of changes) {
-    const key = c.project.toLowerCase();
-    const list = out.get(key) ?? [];
-    list.push({ kind: 'policy_mismatch', target: c.target, entry: c.kind, declared: c.to, live: c.from });
-    out.set(key, list);
+/**
+ * The `policies_not_enforced` drift finding: GitLab has fine-grained
+ * permissions switched off for the project (feature flag
+ * `add_policies_to_ci_job_token`), so none of its declared policies is in force.
+ * One per project, instead of a `policy_mismatch` per entry.
+ */
+export interface PoliciesNotEnforced {
+  readonly kind: 'policies_not_enforced';
+  readonly message: string;
+}
+
+export type PolicyFinding = PolicyMismatch | PoliciesNotEnforced;
+
+/** Pure: plan changes (and projects with the feature switched off) as drift findings, by project. */
+export function mismatchesFrom(changes: readonly PolicyChange[], flagOff: readonly FlagOffProject[] = []): Map<string, PolicyFinding[]> {
+  const out = new Map<string, PolicyFinding[]>();
+  const add = (project: string, f: PolicyFinding) => {
+    const key = project.toLowerCase();
+    out.set(key, [...(out.get(key) ?? []), f]);
+  };
+  for (const c of changes) add(c.project, { kind: 'policy_mismatch', target: c.target, entry: c.kind, declared: c.to, live: c.from });
+  for (const p of flagOff) {
+    add(p.project, {
+      kind: 'policies_not_enforced',
+      message: `${p.entries} entr${p.entries === 1 ? 'y declares' : 'ies declare'} fine-grained permissions, but GitLab has them switched off ` +
+        `(feature flag ${POLICIES_FLAG}): every entry has the default permissions`,
+    });
   }
   return out;
 }
@@ -47,9 +67,9 @@ export function mismatchesFrom(changes: readonly PolicyChange[]): Map<string, Po
 /**
  * Declared against live permissions for drift. Runs only when some entry in
  * the checked stacks declares policies, so stacks that do not use the feature
- * cost no extra request. Read-only. On a GitLab without the feature every live
- * entry has the default permissions, so each entry declared with policies is
- * a mismatch.
+ * cost no extra request. Read-only. On a GitLab without the feature, or with
+ * it switched off for a project, every live entry has the default permissions:
+ * each such project gets one `policies_not_enforced` finding.
  */
 export async function policyDrift(opts: PolicyDriftOptions): Promise<PolicyDrift> {
   const only = opts.projects;
@@ -58,18 +78,18 @@ export async function policyDrift(opts: PolicyDriftOptions): Promise<PolicyDrift
   if (!sources.some((s) => s.policies.length > 0)) return { findings: new Map(), notes: [] };
   const check = await checkPolicies(opts.http, sources, { lock: opts.lock, concurrency: opts.concurrency, knownPoliciesOnly: false });
   if (!check.plan) {
-    const findings = new Map<string, PolicyMismatch[]>();
+    // No feature on this GitLab: every entry has the default permissions. One finding per project, not one per entry.
+    const findings = new Map<string, PolicyFinding[]>();
     for (const s of sources) {
-      if (s.project.path === undefined) continue;
-      const list = s.policies
-        .filter((p) => p.ref.path !== undefined)
-        .map((p): PolicyMismatch => ({
-          kind: 'policy_mismatch', target: p.ref.path as string, entry: p.kind,
-          declared: permissionsOf(false, p.policies), live: DEFAULT_PERMISSIONS,
-        }));
-      if (list.length > 0) findings.set(s.project.path.toLowerCase(), list);
+      if (s.project.path === undefined || s.policies.length === 0) continue;
+      const n = s.policies.length;
+      findings.set(s.project.path.toLowerCase(), [{
+        kind: 'policies_not_enforced',
+        message: `${n} entr${n === 1 ? 'y declares' : 'ies declare'} fine-grained permissions, but ${instanceLabel(check.feature)} has none ` +
+          `(GitLab ${POLICIES_MIN_VERSION} or later): every entry has the default permissions`,
+      }]);
     }
     return { findings, notes: check.problems };
   }
-  return { findings: mismatchesFrom(check.plan.changes), notes: [...check.problems, ...check.warnings] };
+  return { findings: mismatchesFrom(check.plan.changes, check.plan.flagOff), notes: [...check.problems, ...check.warnings] };
 }

@@ -73,6 +73,24 @@ export function noFeatureMessage(feature: PolicyFeature): string {
     `(its GraphQL schema has no ${feature.missing.join(', ')})`;
 }
 
+/** The GitLab feature flag behind fine-grained job-token permissions (GA, on by default, in 18.3). */
+export const POLICIES_FLAG = 'add_policies_to_ci_job_token';
+
+/**
+ * Said once for every project where GitLab shows the flag off (every entry
+ * reads the default permissions with `jobTokenPolicies: null`): what is not
+ * in force, and how an administrator turns it on.
+ */
+export function flagOffMessage(projects: readonly { project: string; entries: number }[], instance: string): string {
+  const shown = projects.slice(0, 5).map((p) => `${p.project} (${p.entries} entr${p.entries === 1 ? 'y' : 'ies'} with policies)`);
+  const more = projects.length > shown.length ? ` and ${projects.length - shown.length} more` : '';
+  return `fine-grained job-token permissions are switched off on ${instance} for ${shown.join(', ')}${more}: ` +
+    `GitLab answers the default permissions for every entry and ignores declared policies while its feature flag ${POLICIES_FLAG} ` +
+    `is off (on by default from GitLab ${POLICIES_MIN_VERSION}), and refuses to set them ("\`${POLICIES_FLAG}\` feature flag is disabled."). ` +
+    `An administrator turns it on in the Rails console: Feature.enable(:${POLICIES_FLAG}) ` +
+    `(or for one project: Feature.enable(:${POLICIES_FLAG}, Project.find_by_full_path('${projects[0]?.project ?? 'group/project'}')))`;
+}
+
 export class FeatureDetectionError extends Error {
   constructor(message: string, readonly status?: number) {
     super(message);

@@ -10,6 +10,7 @@ const ENTRY_PAGE = 'count nodes { target { ... on CiJobTokenAccessibleProject { 
 
 /** Up to 50 projects by full path, each with the first page of both allowlists and each entry's permissions. */
 export const POLICIES_QUERY = `query TokenscopePolicies($paths: [String!]!, $n: Int!, $after: String, $pf: Int!, $gf: Int!) {
+  queryComplexity { score limit }
   projects(fullPaths: $paths, first: $n, after: $after) {
     nodes {
       fullPath
@@ -45,6 +46,8 @@ export interface ReadPoliciesStats {
 interface Draft {
   readonly fullPath: string;
   readonly entries: LivePolicyEntry[];
+  /** Entries whose `jobTokenPolicies` came back null: what GitLab answers with the feature flag off. */
+  flagOffEntries: number;
   open: number;
   failed?: LivePolicyResult;
 }
@@ -74,7 +77,8 @@ export async function readLivePolicies(
   };
 
   const finish = (d: Draft) => {
-    results.set(d.fullPath.toLowerCase(), d.failed ?? { project: d.fullPath, entries: d.entries });
+    const enabled = d.entries.length === 0 ? {} : { policiesEnabled: d.flagOffEntries < d.entries.length };
+    results.set(d.fullPath.toLowerCase(), d.failed ?? { project: d.fullPath, entries: d.entries, ...enabled });
   };
 
   const scopeUnit = (batch: string[], after: string | null = null): QueryUnit => {
@@ -103,7 +107,7 @@ export async function readLivePolicies(
       const n = node as { fullPath?: unknown; ciJobTokenScopeAllowlist?: Record<string, unknown> | null } | null;
       if (!n || typeof n.fullPath !== 'string' || !left.has(n.fullPath.toLowerCase())) return;
       left.delete(n.fullPath.toLowerCase());
-      const d: Draft = { fullPath: n.fullPath, entries: [], open: 0 };
+      const d: Draft = { fullPath: n.fullPath, entries: [], flagOffEntries: 0, open: 0 };
       const allowlist = n.ciJobTokenScopeAllowlist;
       if (!allowlist) {
         d.failed = failure(n.fullPath, errorsAt(r.errors, ['projects', 'nodes', index]));
@@ -113,6 +117,7 @@ export async function readLivePolicies(
       for (const list of ['projectsAllowlist', 'groupsAllowlist'] as const) {
         const page = entryPage(allowlist[list], list);
         d.entries.push(...page.items);
+        d.flagOffEntries += page.flagOff;
         if (page.next) {
           d.open++;
           followUps.push(pageUnit(d, list, page.next, Math.min(limits.maxPageSize, Math.max(1, (page.count ?? limits.maxPageSize) - page.items.length))));
@@ -149,6 +154,7 @@ export async function readLivePolicies(
         }
         const page = entryPage(allowlist[list], list);
         d.entries.push(...page.items);
+        d.flagOffEntries += page.flagOff;
         if (page.next) {
           return [pageUnit(d, list, page.next, Math.min(limits.maxPageSize, Math.max(1, (page.count ?? limits.maxPageSize) - page.items.length)))];
         }
@@ -180,6 +186,8 @@ function failure(fullPath: string, errors: readonly GraphQLError[]): LivePolicyR
 
 interface EntryPage {
   items: LivePolicyEntry[];
+  /** Items with `jobTokenPolicies: null` (the feature flag is off). */
+  flagOff: number;
   count: number | undefined;
   next: string | undefined;
 }
@@ -189,9 +197,12 @@ export function entryPage(conn: unknown, list: ListName): EntryPage {
   const c = conn as { count?: unknown; nodes?: unknown[]; pageInfo?: { hasNextPage?: boolean; endCursor?: string | null } } | null | undefined;
   const kind: EntryKind = list === 'projectsAllowlist' ? 'project' : 'group';
   const items: LivePolicyEntry[] = [];
+  let flagOff = 0;
   for (const raw of c?.nodes ?? []) {
     const n = raw as { target?: { fullPath?: unknown } | null; defaultPermissions?: unknown; jobTokenPolicies?: unknown; autopopulated?: unknown } | null;
     if (!n || typeof n.target?.fullPath !== 'string') continue;
+    // allowlist_entry_type.rb: with add_policies_to_ci_job_token off, jobTokenPolicies is null (on, it is a list, [] included).
+    if (n.jobTokenPolicies === null) flagOff++;
     const policies = Array.isArray(n.jobTokenPolicies) ? n.jobTokenPolicies.filter((p): p is string => typeof p === 'string') : [];
     items.push({
       kind,
@@ -204,6 +215,7 @@ export function entryPage(conn: unknown, list: ListName): EntryPage {
   const more = !!c?.pageInfo?.hasNextPage && typeof c.pageInfo.endCursor === 'string';
   return {
     items,
+    flagOff,
     count: typeof c?.count === 'number' ? c.count : undefined,
     next: more ? (c?.pageInfo?.endCursor as string) : undefined,
   };

@@ -37,6 +37,20 @@ export interface PolicyPlan {
   readonly skipped: readonly PolicySkip[];
   /** Declared entries whose live permissions already match. */
   readonly unchanged: number;
+  /**
+   * Declared projects with entries declaring policies where GitLab has
+   * fine-grained permissions switched off (feature flag
+   * `add_policies_to_ci_job_token`): nothing is planned for them, and they are
+   * reported once, not entry by entry.
+   */
+  readonly flagOff: readonly FlagOffProject[];
+}
+
+export interface FlagOffProject {
+  readonly stack: string;
+  readonly project: string;
+  /** Declared entries with policies, which GitLab does not apply. */
+  readonly entries: number;
 }
 
 export interface PlanOptions {
@@ -66,6 +80,7 @@ export function planPolicies(
 ): PolicyPlan {
   const changes: PolicyChange[] = [];
   const skipped: PolicySkip[] = [];
+  const flagOff: FlagOffProject[] = [];
   let unchanged = 0;
   const instance = opts.instance ?? 'this GitLab';
   for (const scope of declared) {
@@ -76,6 +91,13 @@ export function planPolicies(
         : result.error === 'not_found' ? 'project_not_found'
         : result.error === 'permission_denied' ? 'permission_denied' : 'unreadable';
       skipped.push({ stack: scope.stack, project: scope.project, reason, message: result?.message ?? `${scope.project} was not read` });
+      continue;
+    }
+    if (result.policiesEnabled === false) {
+      const restricted = scope.entries.filter((e) => !e.permissions.defaultPermissions || e.permissions.policies.length > 0).length;
+      // Entries declared with the default permissions are what GitLab applies anyway.
+      unchanged += scope.entries.length - restricted;
+      if (restricted > 0) flagOff.push({ stack: scope.stack, project: scope.project, entries: restricted });
       continue;
     }
     const byKey = new Map(result.entries.map((e) => [entryKey(e.kind, e.target), e]));
@@ -105,7 +127,7 @@ export function planPolicies(
       else changes.push({ ...base, target: current.target, from: current.permissions, to: entry.permissions });
     }
   }
-  return { changes, skipped, unchanged };
+  return { changes, skipped, unchanged, flagOff };
 }
 
 function entryKey(kind: EntryKind, target: string): string {

@@ -2,7 +2,7 @@ import { GitLabHttp } from '../gitlab/http';
 import { nameIds } from '../live/lookup';
 import { LockFile } from '../lockfile';
 import { UnresolvedPolicyScope, resolveDeclaredPolicies, unnamedIds } from './declared';
-import { PolicyFeature, detectPolicyFeature, instanceLabel, noFeatureMessage } from './feature';
+import { PolicyFeature, detectPolicyFeature, flagOffMessage, instanceLabel, noFeatureMessage } from './feature';
 import { readLivePolicies } from './live';
 import { PolicyPlan, planPolicies } from './plan';
 import { DeclaredPolicyScope } from './types';
@@ -80,5 +80,6 @@ export async function checkPolicies(
   });
   const known = opts.knownPoliciesOnly === false ? undefined : feature.policies;
   const plan = planPolicies(resolved.scopes, live, { knownPolicies: known, instance: instanceLabel(feature) });
+  if (plan.flagOff.length > 0) problems.push(flagOffMessage(plan.flagOff, instanceLabel(feature)));
   return { feature, declared: resolved.scopes, plan, problems, warnings };
 }

@@ -65,6 +65,13 @@ export interface LivePolicyEntry {
 export interface LivePolicyScope {
   readonly project: string;
   readonly entries: readonly LivePolicyEntry[];
+  /**
+   * False when GitLab's answers show fine-grained permissions switched off for
+   * the project (feature flag `add_policies_to_ci_job_token`): every entry
+   * reads `defaultPermissions: true` with `jobTokenPolicies: null`. Undefined
+   * when the project has no entries to tell by.
+   */
+  readonly policiesEnabled?: boolean;
 }
 
 /** Why a project's permissions could not be read: the live reader's error, same kinds and words. */

@@ -4,9 +4,10 @@
  * REST endpoints; neither checks the rules on its own.
  *
  * Texts the facts sheet does not give are GitLab's own, read from
- * gitlabhq/gitlabhq: app/services/ci/job_token_scope/{remove_project,
- * remove_group,update_policies}_service.rb and
- * app/services/concerns/ci/job_token_scope/edit_scope_validations.rb.
+ * gitlabhq/gitlabhq: app/services/ci/job_token_scope/{add_project,add_group,
+ * remove_project,remove_group,update_policies}_service.rb,
+ * app/services/concerns/ci/job_token_scope/edit_scope_validations.rb and
+ * app/services/ci/job_token/autopopulate_allowlist_service.rb.
  */
 import { canAdminProject, canReadGroup, canReadProject, isMemberOrAdmin, Principal } from './access';
 import type { Group, Project, SandboxState, ScopeLink } from './state';
@@ -18,8 +19,9 @@ export const MSG = {
   self: "Validation failed: Target project can't be the same as the source project",
   projectLimit: 'Validation failed: Source project exceeds the allowable number of project links in this direction',
   groupLimit: 'Validation failed: Source project exceeds the allowable number of group links',
-  projectDuplicate: 'Target project is already in the job token scope',
-  groupDuplicate: 'Target group is already in the job token scope',
+  /** `rescue ActiveRecord::RecordNotUnique` in AddProjectService / AddGroupService (17.8+). */
+  projectDuplicate: 'This project is already in the job token allowlist.',
+  groupDuplicate: 'This group is already in the job token allowlist.',
   insufficient: 'Insufficient permissions to modify the job token scope',
   targetProjectNotFound: "The target_project that you are attempting to access does not exist or you don't have permission to perform this action",
   targetGroupNotFound: "The target_group that you are attempting to access does not exist or you don't have permission to perform this action",
@@ -49,6 +51,11 @@ export interface LinkOptions {
 export class ScopeService {
   constructor(private readonly state: SandboxState) {}
 
+  /** `Ci::JobToken::Allowlist#add!`: with `add_policies_to_ci_job_token` off, policies are dropped and the default kept. */
+  private linkOptions(opts: LinkOptions): LinkOptions {
+    return this.state.policiesEnabled() ? opts : { ...opts, defaultPermissions: true, jobTokenPolicies: [] };
+  }
+
   addProject(source: Project, target: Project, actor: Principal, opts: LinkOptions = {}): ScopeResult<ScopeLink> {
     if (!canAdminProject(actor, source)) return fail('forbidden', MSG.insufficient);
     if (target.visibility !== 'public' && !isMemberOrAdmin(actor, target)) return fail('not_found', MSG.targetProjectNotFound);
@@ -56,7 +63,7 @@ export class ScopeService {
     if (source.id === target.id) return fail('validation', MSG.self);
     if (source.projectLinks.size >= MAX_PROJECT_LINKS) return fail('validation', MSG.projectLimit);
     if (source.projectLinks.has(target.id)) return fail('validation', MSG.projectDuplicate);
-    const link = this.state.newLink('project', target.id, { ...opts, addedByUserId: actor.user?.id ?? null });
+    const link = this.state.newLink('project', target.id, { ...this.linkOptions(opts), addedByUserId: actor.user?.id ?? null });
     source.projectLinks.set(target.id, link);
     return { ok: true, value: link };
   }
@@ -66,7 +73,7 @@ export class ScopeService {
     if (!canReadGroup(actor, target, this.state)) return fail('not_found', MSG.targetGroupNotFound);
     if (source.groupLinks.size >= MAX_GROUP_LINKS) return fail('validation', MSG.groupLimit);
     if (source.groupLinks.has(target.id)) return fail('validation', MSG.groupDuplicate);
-    const link = this.state.newLink('group', target.id, { ...opts, addedByUserId: actor.user?.id ?? null });
+    const link = this.state.newLink('group', target.id, { ...this.linkOptions(opts), addedByUserId: actor.user?.id ?? null });
     source.groupLinks.set(target.id, link);
     return { ok: true, value: link };
   }
@@ -109,12 +116,18 @@ export class ScopeService {
   }
 
   /**
-   * Adds every origin of the authentication log to the allowlist, marked
-   * autopopulated. When they do not fit in the 200 project entries, origins are
-   * compacted into their groups (the group covering most origins first).
+   * `ciJobTokenScopeAutopopulateAllowlist`: clears the entries an earlier run
+   * autopopulated (ClearAutopopulatedAllowlistService), then adds every origin
+   * of the authentication log, marked autopopulated, and turns the project's
+   * allowlist on (AutopopulateAllowlistService#enable_enforcement!). When the
+   * origins do not fit in the 200 project entries, they are compacted into
+   * their groups (the group covering most origins first). Origins that were
+   * deleted are not in the log GitLab reads.
    */
   autopopulate(source: Project, actor: Principal): ScopeResult<'complete'> {
     if (!canAdminProject(actor, source)) return fail('forbidden', MSG.insufficient);
+    const cleared = this.clearAutopopulated(source, actor);
+    if (!cleared.ok) return cleared;
     const origins = [...source.authLog.keys()]
       .filter((id) => id !== source.id && !source.projectLinks.has(id) && this.state.projects.has(id))
       .map((id) => this.state.projects.get(id)!)
@@ -142,6 +155,7 @@ export class ScopeService {
     for (const p of remaining) {
       source.projectLinks.set(p.id, this.state.newLink('project', p.id, { autopopulated: true, addedByUserId: actor.user?.id ?? null }));
     }
+    source.inboundEnabled = true;
     return { ok: true, value: 'complete' };
   }
 

@@ -3,6 +3,7 @@
  * bad seed with a message naming the offending entry. Pure: no I/O.
  */
 import { JOB_TOKEN_POLICIES as MODEL_POLICIES } from '../model/policies';
+import { SeedInstance, validateInstance } from './seed-instance';
 
 export type Visibility = 'private' | 'internal' | 'public';
 export type RoleName = 'guest' | 'planner' | 'reporter' | 'developer' | 'maintainer' | 'owner';
@@ -22,17 +23,7 @@ export const TOKEN_SCOPES: readonly string[] = [
 /** Fine-grained job-token permissions (GitLab enum `CiJobTokenScopePolicies`): the one list, in lib/model. */
 export const JOB_TOKEN_POLICIES: readonly string[] = MODEL_POLICIES;
 
-export interface SeedInstance {
-  version?: string;
-  enforceAllowlist?: boolean;
-  /**
-   * What "now" is for this instance (ISO 8601 date-time, e.g. "2026-11-23T12:00:00Z"):
-   * the sandbox's clock starts there and runs on, so token expiry dates and
-   * authentication-log times mean the same on any day the seed is used.
-   * Unset: the machine's clock.
-   */
-  now?: string;
-}
+export type { SeedInstance } from './seed-instance';
 
 export interface SeedUser {
   username: string;
@@ -60,8 +51,9 @@ export interface SeedAuthLogEntry {
   origin: string;
   lastAuthorizedAt: string;
   /**
-   * The origin project has since been deleted: the row stays in the log, and
-   * GitLab cannot return its non-null `originProject` (null plus an error for that row).
+   * The origin project has since been deleted: the row stays in the log's
+   * table, and GitLab leaves it out of `ciJobTokenAuthLogs` (rows and count),
+   * as `with_existing_origin_projects` does.
    */
   deleted?: boolean;
 }
@@ -120,7 +112,6 @@ export class SeedError extends Error {
 const PATH_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const USERNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -167,16 +158,7 @@ export function validateSeed(value: unknown): SeedFile {
     return v;
   };
 
-  if (value.instance !== undefined) {
-    const inst = value.instance;
-    if (!isObject(inst)) fail('instance', 'must be an object');
-    const i = inst as Record<string, unknown>;
-    if (i.version !== undefined && typeof i.version !== 'string') fail('instance', 'version must be a string');
-    if (i.enforceAllowlist !== undefined && typeof i.enforceAllowlist !== 'boolean') fail('instance', 'enforceAllowlist must be true or false');
-    if (i.now !== undefined && (typeof i.now !== 'string' || !ISO_DATE_TIME.test(i.now) || Number.isNaN(Date.parse(i.now)))) {
-      fail('instance', `now ${describe(i.now)} must be an ISO 8601 date-time with a time zone, e.g. "2026-11-23T12:00:00Z"`);
-    }
-  }
+  validateInstance(value.instance, fail);
 
   const usernames = new Set<string>();
   const userIds = new Set<number>();

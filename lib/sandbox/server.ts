@@ -8,7 +8,10 @@ import { createMasker } from '../gitlab/secrets';
 import { lookupToken, presentedToken } from './auth';
 import { faultDecider, RateLimiter, seededRandom } from './faults';
 import { GraphqlEndpoint } from './graphql/endpoint';
+import { RecordedRequest, RequestLog } from './request-log';
 import { routeRest } from './rest/router';
+import { handleStateRequest, matchStateRoute } from './rest/terraform-state';
+import { TerraformStateStore } from './rest/terraform-state-store';
 import type { RestRequest, RestResponse } from './rest/types';
 import { ScopeService } from './scope';
 import type { SeedFile } from './seed';
@@ -17,7 +20,11 @@ import { SandboxState } from './state';
 import demoSeed from './demo-seed.json';
 
 export const INVALID_TOKEN_BODY = { errors: [{ message: 'Invalid token' }] };
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+/** Past this much of an oversized body the connection is cut instead of read to its end. */
+const MAX_DRAIN_BYTES = 8 * MAX_BODY_BYTES;
+export const BODY_TOO_LARGE = { message: '413 Request Entity Too Large' };
+export const BAD_HOST = { message: '400 Bad request - the Host header is not a valid host' };
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface SandboxOptions {
@@ -36,6 +43,21 @@ export interface SandboxOptions {
   readonly randomSeed?: number;
   /** Clock, for tests. */
   readonly now?: () => Date;
+  /**
+   * Keep GitLab-managed Terraform states in this directory too, so that a
+   * restarted sandbox has them (and their locks); default: in memory only.
+   */
+  readonly stateDir?: string;
+  /** GitLab's `max_terraform_state_size_bytes` (0 = no limit, GitLab's default); every request body is capped at 5 MiB anyway. */
+  readonly maxTerraformStateBytes?: number;
+  /** Record every API request (method, path, query, status) for `requests()`; off by default. */
+  readonly requestLog?: boolean;
+  /**
+   * A GraphQL complexity limit below GitLab's (250 with a token): stricter than
+   * GitLab, so that a client's split-and-retry is exercised. GitLab's own limit
+   * still applies where it is lower.
+   */
+  readonly maxComplexity?: number;
 }
 
 export interface SandboxStats {
@@ -45,6 +67,8 @@ export interface SandboxStats {
   mutations: number;
   faults: number;
   rateLimited: number;
+  /** Calls to the Terraform state API (`/projects/:id/terraform/state/...`); not counted in restCalls or mutations. */
+  stateCalls: number;
 }
 
 export interface Sandbox {
@@ -52,7 +76,12 @@ export interface Sandbox {
   readonly port: number;
   /** The live state, for tests and tours; changes as requests mutate it. */
   readonly state: SandboxState;
+  /** GitLab-managed Terraform states, by project and name. */
+  readonly terraformStates: TerraformStateStore;
   stats(): SandboxStats;
+  /** The API requests answered so far, oldest first; empty unless started with `requestLog: true`. */
+  requests(): RecordedRequest[];
+  clearRequests(): void;
   stop(): Promise<void>;
 }
 
@@ -69,22 +98,40 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(text);
 }
 
+/**
+ * The body as text, or null when it is over `MAX_BODY_BYTES`. An oversized body
+ * is read on to its end without being kept, so that the client (still sending)
+ * gets the 413 instead of a reset connection; one past `MAX_DRAIN_BYTES` has its
+ * connection cut.
+ */
 function readBody(req: http.IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(null);
+      if (size > MAX_DRAIN_BYTES) {
         req.destroy();
         return;
       }
-      chunks.push(c);
+      if (size <= MAX_BODY_BYTES) chunks.push(c);
+      else chunks.length = 0;
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+    req.on('close', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
   });
+}
+
+/** The request's URL against its Host header; undefined when the header is not a host (`[`, spaces, a path). */
+function requestUrl(rawUrl: string, host: string | undefined, fallback: string): URL | undefined {
+  const h = host ?? fallback;
+  if (!/^[A-Za-z0-9._~%-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(h)) return undefined;
+  try {
+    return new URL(rawUrl, `http://${h}`);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Body parameters as Grape reads them: JSON or form-encoded. `undefined` when malformed. */
@@ -104,8 +151,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const state = resolveState(options.seed, options.now);
   const scope = new ScopeService(state);
-  const graphql = new GraphqlEndpoint(state.instance.version);
-  const stats: SandboxStats = { httpRequests: 0, graphqlQueries: 0, restCalls: 0, mutations: 0, faults: 0, rateLimited: 0 };
+  const graphql = new GraphqlEndpoint({ version: state.instance.version, maxComplexity: options.maxComplexity });
+  const stats: SandboxStats = { httpRequests: 0, graphqlQueries: 0, restCalls: 0, mutations: 0, faults: 0, rateLimited: 0, stateCalls: 0 };
+  const terraformStates = new TerraformStateStore(options.stateDir);
+  const stateEnv = { state, store: terraformStates, maxStateBytes: options.maxTerraformStateBytes ?? 0 };
   const random = seededRandom(options.randomSeed ?? Date.now());
   const nextFault = faultDecider(options.faultRate ?? 0, random);
   const limiter = options.rateLimit && options.rateLimit > 0 ? new RateLimiter(options.rateLimit) : null;
@@ -118,8 +167,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const rawUrl = req.url ?? '/';
     const qIndex = rawUrl.indexOf('?');
     const rawPath = qIndex >= 0 ? rawUrl.slice(0, qIndex) : rawUrl;
-    const url = new URL(rawUrl, `http://${req.headers.host ?? new URL(baseUrl).host}`);
     const method = (req.method ?? 'GET').toUpperCase();
+    const url = requestUrl(rawUrl, req.headers.host, new URL(baseUrl).host);
+    if (!url) {
+      await readBody(req);
+      return send(res, 400, BAD_HOST);
+    }
 
     if (rawPath.startsWith('/-/sandbox/')) {
       if (rawPath === '/-/sandbox/stats' && method === 'GET') return send(res, 200, { ...stats });
@@ -147,7 +200,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return send(res, 500, { message: '500 Internal Server Error' });
     }
     const text = await readBody(req);
-    if (text === null) return send(res, 413, { message: '413 Request Entity Too Large' });
+    if (text === null) return send(res, 413, BODY_TOO_LARGE, { Connection: 'close' });
 
     if (rawPath === '/api/graphql') {
       if (method !== 'POST' && method !== 'GET') return send(res, 404, { error: '404 Not Found' });
@@ -172,6 +225,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         onOperation: (kind) => { if (kind === 'mutation') stats.mutations++; else stats.graphqlQueries++; },
       });
       return send(res, result.status, result.body);
+    }
+
+    const stateRoute = matchStateRoute(rawPath);
+    if (stateRoute) {
+      stats.stateCalls++;
+      const out = handleStateRequest(stateEnv, { method, route: stateRoute, url, headers: req.headers, body: text });
+      return send(res, out.status, method === 'HEAD' ? undefined : out.body, out.headers);
     }
 
     if (rawPath === '/api/v4' || rawPath.startsWith('/api/v4/')) {
@@ -200,7 +260,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   // The detail of an unexpected failure helps debugging; the seeded tokens never appear in it.
   const mask = createMasker([...state.tokens.keys()]);
+  const log = options.requestLog ? new RequestLog() : undefined;
   const server = http.createServer((req, res) => {
+    if (log && !(req.url ?? '').startsWith('/-/sandbox/')) {
+      const [p, q = ''] = (req.url ?? '/').split(/\?(.*)/s);
+      const method = (req.method ?? 'GET').toUpperCase();
+      res.on('finish', () => log.add({ method, path: p, query: q, status: res.statusCode }));
+    }
     handle(req, res).catch((err: unknown) => {
       send(res, 500, { message: '500 Internal Server Error', error: mask(String((err as Error)?.message ?? err)) });
     });
@@ -216,7 +282,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url: baseUrl,
     port,
     state,
+    terraformStates,
     stats: () => ({ ...stats }),
+    requests: () => log?.entries() ?? [],
+    clearRequests: () => log?.clear(),
     stop: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

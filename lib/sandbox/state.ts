@@ -5,6 +5,7 @@
  */
 import { createHash } from 'crypto';
 import type { JobStatus, RoleName, TokenType, Visibility } from './seed';
+import { FeatureFlags, featureFlagsFor, SeedInstance } from './seed-instance';
 
 export const ACCESS_LEVEL: Readonly<Record<RoleName, number>> = {
   guest: 10, planner: 15, reporter: 20, developer: 30, maintainer: 40, owner: 50,
@@ -107,6 +108,8 @@ export interface InstanceSettings {
   readonly version: string;
   readonly revision: string;
   enforceAllowlist: boolean;
+  /** GitLab feature flags (instance-wide here; GitLab can also enable them per project). */
+  readonly featureFlags: FeatureFlags;
 }
 
 export class SandboxState {
@@ -126,13 +129,19 @@ export class SandboxState {
   private nextNoteId = 1;
   private nextUserId = 1;
 
-  constructor(instance: { version?: string; enforceAllowlist?: boolean }, readonly now: () => Date = () => new Date()) {
+  constructor(instance: Pick<SeedInstance, 'version' | 'enforceAllowlist' | 'featureFlags'>, readonly now: () => Date = () => new Date()) {
     const version = instance.version ?? DEFAULT_VERSION;
     this.instance = {
       version: /-(ee|ce)$/.test(version) ? version : `${version}-ee`,
       revision: createHash('sha1').update(version).digest('hex').slice(0, 11),
       enforceAllowlist: instance.enforceAllowlist ?? false,
+      featureFlags: featureFlagsFor(version, instance.featureFlags),
     };
+  }
+
+  /** Whether fine-grained job-token permissions apply (`Feature.enabled?(:add_policies_to_ci_job_token, project)`). */
+  policiesEnabled(): boolean {
+    return this.instance.featureFlags.add_policies_to_ci_job_token;
   }
 
   /**

@@ -109,12 +109,6 @@ export function suggestForProject(input: SuggestInput, opts: SuggestOptions): Pr
   if (finalGroups > maxGroups) {
     notes.push(`the proposed list has ${finalGroups} group entries, over GitLab's limit of ${maxGroups}; allow parent groups instead of some of them`);
   }
-  if (input.deletedOrigins > 0) {
-    notes.push(
-      `${input.deletedOrigins} authentication-log row${input.deletedOrigins === 1 ? '' : 's'} name${input.deletedOrigins === 1 ? 's' : ''} an origin project ` +
-        'that no longer exists (deleted origin); nothing to allow for it',
-    );
-  }
 
   remove.sort((a, b) => Number(b.autopopulated) - Number(a.autopopulated) || kindOrder(a.kind) - kindOrder(b.kind) || byPathOrder(a.target, b.target));
   add.sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || byPathOrder(a.target, b.target));
@@ -124,7 +118,7 @@ export function suggestForProject(input: SuggestInput, opts: SuggestOptions): Pr
     status: add.length > 0 || remove.length > 0 ? 'changes' : 'no_change',
     add,
     remove,
-    deletedOrigins: input.deletedOrigins,
+    deletedOrigins: 0,
     notes,
   };
 }

@@ -30,6 +30,8 @@ export function renderSuggestText(report: SuggestReport): string {
     for (const n of p.notes) lines.push(`  note    ${oneLine(n)}`);
     if (p.sourceProblem) lines.push(`  patch   ${oneLine(p.sourceProblem)}`);
   }
+  // What the log cannot show, once per run.
+  if (report.caveats.length > 0) lines.push('', ...report.caveats.map((c) => `note: ${oneLine(c)}`));
   // Paths and GitLab's words on a terminal: no escape sequences, no bare \r.
   return terminalText(lines.join('\n')) + '\n';
 }

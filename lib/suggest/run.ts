@@ -7,7 +7,7 @@ import { readLiveForDeclared } from '../live/for-declared';
 import { isLiveError, LiveEntry, LiveScope } from '../live/types';
 import type { LockFile } from '../lockfile';
 import { suggestForProject, windowStart } from './analyze';
-import { DeclaredEntry, ProjectSuggestion, SuggestOptions, SuggestReport } from './types';
+import { AUTH_LOG_CAVEATS, DeclaredEntry, ProjectSuggestion, SuggestOptions, SuggestReport } from './types';
 
 /** Where the declared allowlists come from: the synthesized app, or (with `--group`) GitLab as it is now. */
 export type SuggestSource =
@@ -70,7 +70,6 @@ export async function runSuggest(opts: SuggestRunOptions): Promise<SuggestRunRes
       projects: t.fromLive ? r.projects.map(fromLive) : t.projects.map((d) => declaredEntry(d, r.projects)),
       groups: t.fromLive ? r.groups.map(fromLive) : t.groups.map((d) => declaredEntry(d, r.groups)),
       authLog: (r.authLog ?? []).map((a) => ({ origin: a.fullPath, lastAuthorizedAt: a.lastAuthorizedAt })),
-      deletedOrigins: r.authLogDeletedOrigins ?? 0,
     }, opts);
     return withToggleNote(s, t, r);
   });
@@ -89,6 +88,7 @@ export async function runSuggest(opts: SuggestRunOptions): Promise<SuggestRunRes
       summary,
       options: { unusedDays: opts.unusedDays, compactThreshold: opts.compactThreshold, since: windowStart(opts).toISOString() },
       projects,
+      caveats: AUTH_LOG_CAVEATS,
     },
     idsByPath,
   };

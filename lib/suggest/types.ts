@@ -20,8 +20,6 @@ export interface SuggestInput {
   readonly projects: readonly DeclaredEntry[];
   readonly groups: readonly DeclaredEntry[];
   readonly authLog: readonly AuthLogRow[];
-  /** Authentication-log rows whose origin project no longer exists (GitLab returns them without a path). */
-  readonly deletedOrigins: number;
 }
 
 export interface SuggestOptions {
@@ -74,6 +72,11 @@ export interface ProjectSuggestion {
   readonly status: SuggestStatus;
   readonly add: readonly Addition[];
   readonly remove: readonly Removal[];
+  /**
+   * Always 0, kept for the JSON contract: GitLab leaves authentication-log
+   * rows whose origin project was deleted out of the log, so they cannot be
+   * counted (see `SuggestReport.caveats`).
+   */
   readonly deletedOrigins: number;
   /** Limits and other things worth reading. */
   readonly notes: readonly string[];
@@ -91,6 +94,7 @@ export interface SuggestSummary {
   readonly additions: number;
   readonly removals: number;
   readonly unreadable: number;
+  /** Always 0 (see `ProjectSuggestion.deletedOrigins`). */
   readonly deletedOrigins: number;
   /** HTTP requests made to GitLab, retries included. */
   readonly requests: number;
@@ -100,7 +104,16 @@ export interface SuggestReport {
   readonly summary: SuggestSummary;
   readonly options: { readonly unusedDays: number; readonly compactThreshold: number; readonly since: string };
   readonly projects: readonly ProjectSuggestion[];
+  /** What GitLab's authentication log cannot tell, so no suggestion can be based on it. */
+  readonly caveats: readonly string[];
 }
+
+/** What the authentication log cannot show (facts sheet section 5; `job_token_auth_logs_resolver.rb`). */
+export const AUTH_LOG_CAVEATS: readonly string[] = [
+  'GitLab leaves rows whose origin project was deleted out of the authentication log: uses by deleted projects can be neither listed nor counted ' +
+    '(their allowlist entries go with them)',
+  'GitLab writes the log asynchronously, up to 5 minutes late: uses in the last minutes may be missing',
+];
 
 /** 0: nothing to suggest; 2: suggestions; 1: a project could not be read or an error (errors win). Same scheme as drift. */
 export const EXIT_NOTHING = 0;

@@ -19,6 +19,7 @@ import {
 } from '../../drift';
 import { progressBar } from '../../drift/progress';
 import { commandErrorMessage } from '../command-error';
+import { driftMermaid } from '../../reach/drift-mermaid';
 
 export const DEFAULT_BASELINE = 'tokenscope.baseline.json';
 
@@ -52,7 +53,8 @@ export interface DriftDeps {
 export function renderReport(report: DriftReport, format: Format, color: boolean): string {
   switch (format) {
     case 'json': return renderJson(report);
-    case 'markdown': return renderMarkdown(report);
+    // The picture of the drifted edges (declared vs live) goes under the table.
+    case 'markdown': { const picture = driftMermaid(report); return renderMarkdown(report) + (picture ? `\n${picture}` : ''); }
     case 'junit': return renderJunit(report);
     default: return renderText(report, { color });
   }

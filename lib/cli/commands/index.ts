@@ -65,6 +65,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'fine-grained job-token permissions: set what each allowlisted project or group may do (after cdktf deploy)',
     load: () => (require('./policies') as typeof import('./policies')).policiesCommand,
   },
+  {
+    name: 'reach',
+    summary: 'Who can reach what with a job token: the graph of allowlists, blast radius (--from) and origins (--to). Read-only. Exit 0, or 1 on error.',
+    load: () => (require('./reach') as typeof import('./reach')).reachModule,
+  },
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -14,18 +14,20 @@ import { deadlineFlag } from '../flags';
 import type { Deadline } from '../../gitlab/deadline';
 import { ApiScope, preflightApiToken } from '../../doctor/preflight';
 import { loadLockFile, readLockFile } from '../../lockfile';
-import { fetchAuthLogs, resolveIdsFromGitLab } from '../../plan/gitlab-lookups';
+import { fetchAuthLogs, fetchEnforcement, resolveIdsFromGitLab } from '../../plan/gitlab-lookups';
 import { assertNoteOrigin, mergeRequestFromEnv, noteBody, noteMarker, upsertMrNote } from '../../plan/mr-note';
 import { emptyNames, mergeNames, namesFromLock } from '../../plan/names';
 import { distinctStacks, readPlanFile } from '../../plan/plan-file';
-import { renderJson, toJsonReport } from '../../plan/render-json';
+import { toJsonReport } from '../../plan/render-json';
 import { readDeclaredPolicySources } from '../../policies/declared';
 import { comparedSection, declaredSection, PolicySection, policySectionJson, policySectionMarkdown } from '../../policies/plan-section';
 import { renderMarkdown } from '../../plan/render-markdown';
 import type { AuthLogs } from '../../plan/risks';
 import { needsAuthLog } from '../../plan/risks';
-import { analyzePlans, buildSummary, namesFromPlans, unresolvedIds } from '../../plan/summary';
+import { analyzePlans, buildSummary, namesFromPlans, scopesTurningOff, unresolvedIds } from '../../plan/summary';
 import { serializeWidgetReport } from '../../plan/widget-report';
+import { groupMembersForPlan, reachPlanJson, reachPlanMarkdown, reachPlanSection } from '../../reach/plan-section';
+import { wholeNumberFlag } from '../flags';
 
 /** Exit codes: 0 summary produced, 1 error, 3 risks found with --fail-on-risk. */
 export const EXIT_OK = 0;
@@ -52,6 +54,8 @@ interface Options {
   failOnRisk?: boolean;
   synthDir?: string;
   timeout?: string;
+  expandGroups?: boolean;
+  maxGroupProjects: string;
 }
 
 class UsageError extends Error {}
@@ -76,6 +80,8 @@ export function createPlanSummaryCommand(deps: PlanSummaryDeps = {}): CommandMod
         .option('--note-key <key>', 'keep a separate note per key (e.g. per ops directory) instead of one per merge request')
         .option('--fail-on-risk', 'exit 3 when the summary has risk notes')
         .option('--synth-dir <dir>', 'also show fine-grained job-token permissions declared in this synth dir (compared with GitLab with --resolve)')
+        .option('--expand-groups', 'reach section: read the projects of group entries over GitLab (default: the lock file\'s projects)')
+        .option('--max-group-projects <n>', 'reach section: a risk when one entry lets more projects reach a project', '50')
         .addOption(timeoutOption(DEFAULT_TIMEOUT_SECONDS['plan-summary']))
         .addHelpText('after', helpPage('plan-summary'))
         .action(async (files: string[], opts: Options) => {
@@ -98,6 +104,7 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
   try {
     const deadline = deadlineFlag(opts.timeout, DEFAULT_TIMEOUT_SECONDS['plan-summary']);
     const now = (deps.now ?? (() => new Date()))();
+    const maxGroupProjects = wholeNumberFlag(opts.maxGroupProjects ?? '50', '--max-group-projects', 1, 1_000_000);
     const plans = distinctStacks(files.map((f) => readPlanFile(f, io.cwd)));
     const lock = opts.lock ? loadLockFile(opts.lock, io.cwd) : readLockFile(io.cwd);
     const warnings: string[] = [];
@@ -105,9 +112,10 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
     let names = mergeNames(namesFromPlans(plans), lock ? namesFromLock(lock) : emptyNames());
     let scopes = analyzePlans(plans, names);
     let authLogs: AuthLogs | undefined;
+    let enforced: Set<string> | undefined;
     let http: GitLabHttp | undefined;
-    if (opts.resolve || opts.authLog) {
-      const purpose = [opts.resolve ? '--resolve' : '', opts.authLog ? '--auth-log' : ''].filter(Boolean).join(' ');
+    if (opts.resolve || opts.authLog || opts.expandGroups) {
+      const purpose = [opts.resolve ? '--resolve' : '', opts.authLog ? '--auth-log' : '', opts.expandGroups ? '--expand-groups' : ''].filter(Boolean).join(' ');
       // Auth logs need Maintainer on the targets; naming ids needs only sight of them.
       const role = opts.authLog ? undefined : 'at least Guest on the projects and groups';
       http = await gitlabClient(resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv }), purpose, 'read_api', role, deps, deadline);
@@ -128,10 +136,17 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
         warnings.push(...logs.warnings);
         authLogs = logs.value;
       }
+      // With GitLab at hand: a scope planned off where the instance enforces the allowlist never settles.
+      const off = scopesTurningOff(scopes).map((s) => s.project.path as string);
+      if (off.length > 0) {
+        const found = await fetchEnforcement(http, off);
+        warnings.push(...found.warnings);
+        enforced = found.value;
+      }
     }
 
     // Masked before rendering: Markdown escaping could otherwise cut a token into runs the masker no longer sees whole.
-    const summary = maskDeep(buildSummary({ plans, scopes, authLogs, warnings, now }), mask);
+    const summary = maskDeep(buildSummary({ plans, scopes, authLogs, warnings, enforced, now }), mask);
     const footer = pipelineFooter(io.env);
     // Permissions are not in the plan JSON (they travel in a // comment): read them from the synth dir.
     let policies: PolicySection | undefined;
@@ -139,8 +154,13 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
       const sources = readDeclaredPolicySources(path.resolve(io.cwd, opts.synthDir));
       policies = maskDeep(opts.resolve && http ? await comparedSection(http, sources, lock) : declaredSection(sources), mask);
     }
-    const markdown = renderMarkdown(summary, { footer }) + (policies ? policySectionMarkdown(policies) : '');
-    const json = () => (policies ? JSON.stringify({ ...toJsonReport(summary), policies: policySectionJson(policies) }, null, 2) + '\n' : renderJson(summary));
+    // Who can reach each changed project, before and after (lib/reach/plan-section).
+    const groupMembers = await groupMembersForPlan(scopes, { lock, http: opts.expandGroups ? http : undefined });
+    const reach = reachPlanSection(scopes, groupMembers.members, { source: groupMembers.source, maxGroupProjects, warnings: groupMembers.warnings });
+    const markdown = renderMarkdown(summary, { footer }) + (policies ? policySectionMarkdown(policies) : '') + reachPlanMarkdown(reach);
+    const json = () => JSON.stringify({
+      ...toJsonReport(summary), ...(policies ? { policies: policySectionJson(policies) } : {}), reach: reachPlanJson(reach),
+    }, null, 2) + '\n';
     const text = mask(opts.format === 'json' ? json() : markdown);
     if (opts.output) writeFile(io.cwd, opts.output, text);
     else io.stdout.write(text);
@@ -158,7 +178,7 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
     }
     for (const w of summary.warnings) io.stderr.write(`tokenscope plan-summary: warning: ${mask(w)}\n`);
     if (deadline.reached) return fail(`stopped: ${deadline.words()}; what was not read is in the warnings above; give it more time with --timeout SECONDS`);
-    return opts.failOnRisk && summary.risks.length > 0 ? EXIT_RISK : EXIT_OK;
+    return opts.failOnRisk && (summary.risks.length > 0 || reach.risks.length > 0) ? EXIT_RISK : EXIT_OK;
   } catch (e) {
     // Expected failures (PlanInputError, LockFileError, ConfigError, PreflightError, MrNoteError, GitLabHttpError) carry a message meant for people.
     return fail(e instanceof Error ? e.message : String(e));

@@ -7,6 +7,9 @@ import type { CliIO } from '../io';
 import { describeSecret } from '../../gitlab/secrets';
 import { loadSeed, SandboxState, SeedError, startSandbox } from '../../sandbox';
 import type { Sandbox, SandboxOptions } from '../../sandbox';
+import { startProviderStandIn } from '../../sandbox/provider';
+import type { ProviderStandIn } from '../../sandbox/provider';
+import { describeStandInStopped, describeTerraformEnv } from '../../sandbox/provider/terraform-env';
 import demoSeed from '../../sandbox/demo-seed.json';
 
 interface SandboxFlags {
@@ -16,6 +19,10 @@ interface SandboxFlags {
   faultRate?: string;
   rateLimit?: string;
   randomSeed?: string;
+  stateDir?: string;
+  maxStateBytes?: string;
+  terraform?: boolean;
+  maxComplexity?: string;
 }
 
 export interface SandboxCommandDeps {
@@ -51,6 +58,8 @@ function parseFlags(flags: SandboxFlags): Omit<SandboxOptions, 'seed'> {
     faultRate: numberFlag('--fault-rate', flags.faultRate, (n) => n >= 0 && n <= 1, 'a share between 0 and 1'),
     rateLimit: numberFlag('--rate-limit', flags.rateLimit, (n) => Number.isInteger(n) && n > 0, 'a whole number of requests per minute > 0'),
     randomSeed: numberFlag('--random-seed', flags.randomSeed, (n) => Number.isInteger(n), 'an integer'),
+    maxComplexity: numberFlag('--max-complexity', flags.maxComplexity, (n) => Number.isInteger(n) && n > 0, 'a whole number > 0'),
+    maxTerraformStateBytes: numberFlag('--max-state-bytes', flags.maxStateBytes, (n) => Number.isInteger(n) && n >= 0, 'a whole number of bytes >= 0 (0 = no limit)'),
   };
 }
 
@@ -77,7 +86,8 @@ export function describeSandbox(sandbox: Sandbox, seedLabel: string): string {
   const lines = [
     `tokenscope sandbox listening on ${sandbox.url}`,
     `seed: ${seedLabel}: ${s.users.size} users, ${s.groups.size} groups, ${s.projects.size} projects; instance ${s.instance.version}` +
-      `${s.instance.enforceAllowlist ? ', allowlist enforced for all projects' : ''}`,
+      `${s.instance.enforceAllowlist ? ', allowlist enforced for all projects' : ''}` +
+      `${s.policiesEnabled() ? '' : ', feature flag add_policies_to_ci_job_token off'}`,
     'tokens (masked; the values are in the seed):',
   ];
   for (const t of s.tokens.values()) {
@@ -90,8 +100,15 @@ export function describeSandbox(sandbox: Sandbox, seedLabel: string): string {
     lines.push(`  ${t.type.padEnd(8)} ${[user, who].filter(Boolean).join(' @ ').padEnd(34)} ${describeSecret(t.value).padEnd(20)} ${notes}`.trimEnd());
   }
   lines.push(`GraphQL: ${sandbox.url}/api/graphql   REST: ${sandbox.url}/api/v4   stats: ${sandbox.url}/-/sandbox/stats`);
+  const kept = sandbox.terraformStates.dir;
+  lines.push(`Terraform state: ${sandbox.url}/api/v4/projects/<id>/terraform/state/<name> ` +
+    `(${kept ? `kept in ${kept}, ${sandbox.terraformStates.list().length} states` : 'in memory; --state-dir DIR keeps it'})`);
   lines.push('Stop with Ctrl-C.');
   return lines.join('\n') + '\n';
+}
+
+function complexityLine(limit: number): string {
+  return `GraphQL complexity limit: ${limit} (stricter than GitLab's 200/250/300)\n`;
 }
 
 export function createSandboxCommand(deps: SandboxCommandDeps = {}): CommandModule {
@@ -107,25 +124,53 @@ export function createSandboxCommand(deps: SandboxCommandDeps = {}): CommandModu
         .option('--fault-rate <share>', 'share (0..1) of API requests that fail: half HTTP 500, half connection reset')
         .option('--rate-limit <n>', 'requests per minute per token before HTTP 429 with Retry-After')
         .option('--random-seed <n>', 'seed of the fault sequence, for repeatable runs')
+        .option('--state-dir <dir>', 'keep GitLab-managed Terraform states (and their locks) in DIR, so a restarted sandbox has them')
+        .option('--max-state-bytes <n>', 'GitLab\'s max_terraform_state_size_bytes: larger state uploads get 413 (default 0 = no limit)')
+        .option('--terraform', 'also serve a Terraform provider stand-in for gitlabhq/gitlab and print the exports (TF_REATTACH_PROVIDERS, GITLAB_BASE_URL, ...) that point terraform and cdktf at this sandbox')
+        .option('--max-complexity <n>', 'GraphQL complexity limit below GitLab\'s (stricter than GitLab), to exercise clients\' split-and-retry')
         .addHelpText('after', helpPage('sandbox'))
         .action(async (flags: SandboxFlags) => {
           let sandbox: Sandbox;
           let label: string;
+          let options: Omit<SandboxOptions, 'seed'>;
           try {
-            const options = parseFlags(flags);
+            options = parseFlags(flags);
             const seed = readSeed(io, flags.seed);
             label = seed.label;
-            sandbox = await startSandbox({ ...options, seed: seed.state });
+            sandbox = await startSandbox({ ...options, seed: seed.state, ...(flags.stateDir ? { stateDir: path.resolve(io.cwd, flags.stateDir) } : {}) });
           } catch (err) {
             io.stderr.write(`tokenscope sandbox: ${(err as Error).message}\n`);
             state.exitCode = 1;
             return;
           }
-          io.stdout.write(describeSandbox(sandbox, label));
+          let standIn: ProviderStandIn | undefined;
+          if (flags.terraform) {
+            // The stand-in reads GITLAB_TOKEN from this process's environment, as a reattached provider does from its own.
+            const env = io.env;
+            try {
+              standIn = await startProviderStandIn({ env: { ...env, GITLAB_BASE_URL: sandbox.url } });
+            } catch (err) {
+              await sandbox.stop();
+              io.stderr.write(`tokenscope sandbox: cannot start the Terraform provider stand-in: ${(err as Error).message}\n`);
+              state.exitCode = 1;
+              return;
+            }
+            io.stdout.write(describeSandbox(sandbox, label));
+            if (options.maxComplexity !== undefined) io.stdout.write(complexityLine(options.maxComplexity));
+            io.stdout.write(describeTerraformEnv({ sandboxUrl: sandbox.url, state: sandbox.state, standIn, standInToken: env.GITLAB_TOKEN || undefined }));
+          } else {
+            io.stdout.write(describeSandbox(sandbox, label));
+            if (options.maxComplexity !== undefined) io.stdout.write(complexityLine(options.maxComplexity));
+          }
           await (deps.waitForStop ?? waitForSignal)(sandbox);
+          if (standIn) {
+            const ps = standIn.stats();
+            await standIn.stop();
+            io.stdout.write(describeStandInStopped(ps));
+          }
           const st = sandbox.stats();
           await sandbox.stop();
-          io.stdout.write(`tokenscope sandbox stopped: ${st.httpRequests} HTTP requests (${st.graphqlQueries} GraphQL queries, ${st.restCalls} REST calls, ${st.mutations} mutations)\n`);
+          io.stdout.write(`tokenscope sandbox stopped: ${st.httpRequests} HTTP requests (${st.graphqlQueries} GraphQL queries, ${st.restCalls} REST calls, ${st.mutations} mutations${st.stateCalls ? `, ${st.stateCalls} Terraform state calls` : ''})\n`);
           state.exitCode = 0;
         });
     },

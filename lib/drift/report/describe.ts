@@ -21,7 +21,8 @@ export function describeFinding(f: Finding): string {
     case 'enforced_by_instance':
       return f.declared
         ? 'allowlist off on the project, but the instance enforces it: in force as declared'
-        : 'allowlist declared off, but the instance enforces it: the declaration cannot take effect';
+        : 'allowlist declared off, but the instance enforces it: the declaration cannot take effect, and Terraform plans ' +
+          'enabled = false on every run (the provider reads the enforced value back, a permanent diff); declare limitAccess: true';
     case 'recently_used_but_not_allowed':
       return `${f.target} used a job token here (last ${f.lastAuthorizedAt}) but the declaration does not allow it: its jobs fail, or will once applied`;
     case 'policy_mismatch':
@@ -29,6 +30,7 @@ export function describeFinding(f: Finding): string {
         '(tokenscope policies apply sets them)';
     case 'project_not_found':
     case 'permission_denied':
+    case 'policies_not_enforced':
       return f.message ?? '';
     default:
       return '';

@@ -1,98 +1,88 @@
 /**
- * GitLab's query complexity and depth, computed from a parsed document alone
- * (pure: no server, no resolvers), so a client can size its batches with the
- * same numbers the server enforces.
+ * GitLab's query complexity, computed from a parsed document alone (pure: no
+ * server, no resolvers), so a client can size its batches with the numbers the
+ * server enforces.
  *
- * Rule: every field costs 1 plus the cost of what is selected under it. A
- * connection field is then multiplied by (1 + limit/100), limit being the
- * smallest of `first`, `last` and the page size 100, and truncated to an
- * integer (GitLab: "loading 100 items doubles the original complexity").
- * Fields under a union or interface count once per possible type and the most
- * expensive type wins; the same response key selected twice counts once.
+ * The rule (gitlab-org/gitlab `app/graphql/types/base_field.rb`,
+ * `app/graphql/resolvers/base_resolver.rb`; `complexity_for` applies it to
+ * connections too): a field costs 1 plus what is selected under it. A field
+ * backed by a resolver costs its children plus the resolver's complexity, 1,
+ * +1 when a `sort` applies (given or by default), +5 when `search` is given
+ * (NamespaceProjectsResolver adds 10 more), and when it is a connection it then
+ * adds 1% of that per item it may return: `c + c * (limit * 0.01)`, truncated,
+ * `limit = min(first, last, page size 100)`. Plain connection fields (the
+ * allowlists) are not multiplied. Fields under a union or interface count once
+ * per possible type and the most expensive type wins; the same response key
+ * selected twice counts once.
+ *
+ * Costs are memoised per (parent type, AST nodes), so a document whose
+ * fragments spread each other many times is priced in time linear in its size.
  */
 import {
-  DocumentNode, FieldNode, FragmentDefinitionNode, getNamedType, GraphQLCompositeType, GraphQLField,
-  GraphQLSchema, isAbstractType, isCompositeType, isInterfaceType, isObjectType, Kind, OperationDefinitionNode,
-  SchemaMetaFieldDef, SelectionSetNode, TypeMetaFieldDef, ValueNode,
+  DocumentNode, FieldNode, getNamedType, GraphQLCompositeType, GraphQLField, GraphQLSchema, isAbstractType,
+  isCompositeType, isInterfaceType, isObjectType, Kind, SchemaMetaFieldDef, SelectionSetNode, TypeMetaFieldDef,
 } from 'graphql';
+import { argument, included, NodeIds, prepareWalk, rubyTruthy, Variables, Walk } from './walk';
+
+export { selectOperation } from './walk';
 
 export const MAX_PAGE_SIZE = 100;
+/** `ciJobTokenScopeAllowlist { projectsAllowlist groupsAllowlist }` page up to 200 (facts sheet; see README). */
+export const ALLOWLIST_PAGE_SIZE = 200;
+/** graphql-ruby's depth limits in GitLab: `AUTHENTICATED_MAX_DEPTH` and `DEFAULT_MAX_DEPTH` (`gitlab_schema.rb`). */
 export const MAX_DEPTH = 20;
-export const COMPLEXITY_LIMITS = { anonymous: 200, authenticated: 250, admin: 300 } as const;
+export const ANONYMOUS_MAX_DEPTH = 15;
+/**
+ * `gitlab_schema.rb`: 200 anonymous, 250 with a user, 300 for an admin, and 217
+ * for an anonymous request whose operation is `IntrospectionQuery`.
+ */
+export const COMPLEXITY_LIMITS = { anonymous: 200, authenticated: 250, admin: 300, introspection: 217 } as const;
 
-type Variables = Readonly<Record<string, unknown>> | null | undefined;
+/** A resolver-backed connection field and what its resolver adds beyond the base 1. */
+interface ResolverRule {
+  readonly extra?: number;
+}
 
-interface Walk {
+/**
+ * The connection fields of the sandbox's schema that GitLab backs with a
+ * resolver (others are plain: 1 + children). `Group.projects` is
+ * `NamespaceProjectsResolver`, whose `resolver_complexity` adds 10.
+ */
+export const RESOLVER_CONNECTIONS: ReadonlyMap<string, ResolverRule> = new Map<string, ResolverRule>([
+  ['Query.projects', {}],
+  ['Query.groups', {}],
+  ['Group.projects', { extra: 10 }],
+  ['Project.ciJobTokenAuthLogs', {}],
+]);
+
+interface State {
   readonly schema: GraphQLSchema;
-  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
-  readonly variables: Readonly<Record<string, unknown>>;
+  readonly walk: Walk;
+  readonly ids: NodeIds;
+  readonly memo: Map<string, number>;
 }
 
-/** The operation a request runs: the named one, or the only one. */
-export function selectOperation(document: DocumentNode, operationName?: string | null): OperationDefinitionNode | undefined {
-  const ops = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  if (operationName) return ops.find((o) => o.name?.value === operationName);
-  return ops.length === 1 ? ops[0] : undefined;
+interface Collected {
+  readonly common: Map<string, FieldNode[]>;
+  readonly branches: Map<string, Map<string, FieldNode[]>>;
 }
 
-function prepare(schema: GraphQLSchema, document: DocumentNode, variables: Variables, operationName?: string | null):
-  { walk: Walk; op: OperationDefinitionNode; root: GraphQLCompositeType } | undefined {
-  const op = selectOperation(document, operationName);
-  if (!op) return undefined;
-  const root = op.operation === 'mutation' ? schema.getMutationType() : op.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
-  if (!root) return undefined;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const vars: Record<string, unknown> = {};
-  for (const def of op.variableDefinitions ?? []) {
-    const name = def.variable.name.value;
-    const given = variables?.[name];
-    vars[name] = given !== undefined ? given : def.defaultValue ? literal(def.defaultValue, {}) : undefined;
-  }
-  return { walk: { schema, fragments, variables: vars }, op, root };
-}
-
-function literal(v: ValueNode, variables: Readonly<Record<string, unknown>>): unknown {
-  switch (v.kind) {
-    case Kind.INT: return parseInt(v.value, 10);
-    case Kind.FLOAT: return parseFloat(v.value);
-    case Kind.BOOLEAN: return v.value;
-    case Kind.STRING: case Kind.ENUM: return v.value;
-    case Kind.NULL: return null;
-    case Kind.VARIABLE: return variables[v.name.value];
-    case Kind.LIST: return v.values.map((x) => literal(x, variables));
-    case Kind.OBJECT: return Object.fromEntries(v.fields.map((f) => [f.name.value, literal(f.value, variables)]));
-    default: return undefined;
-  }
-}
-
-function argument(node: FieldNode, name: string, variables: Readonly<Record<string, unknown>>): unknown {
-  const arg = node.arguments?.find((a) => a.name.value === name);
-  return arg ? literal(arg.value, variables) : undefined;
-}
-
-function included(node: { directives?: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: ValueNode }[] }[] }, variables: Readonly<Record<string, unknown>>): boolean {
-  for (const d of node.directives ?? []) {
-    const cond = d.arguments?.find((a) => a.name.value === 'if');
-    const value = cond ? literal(cond.value, variables) : undefined;
-    if (d.name.value === 'skip' && value === true) return false;
-    if (d.name.value === 'include' && value === false) return false;
-  }
-  return true;
-}
-
-/** Fields selected on `parent`, by response key; typed branches under abstract types kept apart. */
-function collect(walk: Walk, set: SelectionSetNode, parent: GraphQLCompositeType):
-  { common: Map<string, FieldNode[]>; branches: Map<string, Map<string, FieldNode[]>> } {
+/**
+ * Fields selected on `parent` by the given selection sets, by response key;
+ * typed branches under abstract types kept apart. A fragment is visited once
+ * per collection, as graphql-js's `collectFields` does: a second spread of it
+ * adds the same fields under the same keys.
+ */
+function collect(s: State, sets: readonly SelectionSetNode[], parent: GraphQLCompositeType): Collected {
   const common = new Map<string, FieldNode[]>();
   const branches = new Map<string, Map<string, FieldNode[]>>();
   const seenFragments = new Set<string>();
   const visit = (ss: SelectionSetNode, condition: string | undefined): void => {
     for (const sel of ss.selections) {
-      if (!included(sel, walk.variables)) continue;
+      if (!included(sel, s.walk.variables)) continue;
       if (sel.kind === Kind.FIELD) {
         const key = sel.alias?.value ?? sel.name.value;
-        const branch = condition && isAbstractType(parent) && condition !== parent.name && isObjectType(walk.schema.getType(condition));
+        const branch = condition && isAbstractType(parent) && condition !== parent.name && isObjectType(s.schema.getType(condition));
         let target = common;
         if (branch) {
           target = branches.get(condition!) ?? new Map();
@@ -104,104 +94,96 @@ function collect(walk: Walk, set: SelectionSetNode, parent: GraphQLCompositeType
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         visit(sel.selectionSet, sel.typeCondition?.name.value ?? condition);
       } else {
-        const frag = walk.fragments.get(sel.name.value);
+        const frag = s.walk.fragments.get(sel.name.value);
         if (!frag || seenFragments.has(frag.name.value)) continue;
         seenFragments.add(frag.name.value);
         visit(frag.selectionSet, frag.typeCondition.name.value);
-        seenFragments.delete(frag.name.value);
       }
     }
   };
-  visit(set, undefined);
+  for (const set of sets) visit(set, undefined);
   return { common, branches };
 }
 
-function fieldDef(walk: Walk, parent: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
-  if (name === '__schema' && parent === walk.schema.getQueryType()) return SchemaMetaFieldDef;
-  if (name === '__type' && parent === walk.schema.getQueryType()) return TypeMetaFieldDef;
+function fieldDef(schema: GraphQLSchema, parent: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
+  if (name === '__schema' && parent === schema.getQueryType()) return SchemaMetaFieldDef;
+  if (name === '__type' && parent === schema.getQueryType()) return TypeMetaFieldDef;
   if (isObjectType(parent) || isInterfaceType(parent)) return parent.getFields()[name];
   return undefined;
 }
 
-function isConnection(type: GraphQLCompositeType): boolean {
-  return isObjectType(type) && type.name.endsWith('Connection') && 'pageInfo' in type.getFields();
-}
-
-function mergedSelection(nodes: readonly FieldNode[]): SelectionSetNode | undefined {
-  const sets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
-  if (sets.length === 0) return undefined;
-  if (sets.length === 1) return sets[0];
-  return { kind: Kind.SELECTION_SET, selections: sets.flatMap((s) => s.selections) };
-}
-
-function fieldsCost(walk: Walk, fields: Map<string, FieldNode[]>, parent: GraphQLCompositeType): number {
+function fieldsCost(s: State, fields: Map<string, FieldNode[]>, parent: GraphQLCompositeType): number {
   let total = 0;
-  for (const nodes of fields.values()) total += fieldCost(walk, nodes, parent);
+  for (const nodes of fields.values()) total += fieldCost(s, nodes, parent);
   return total;
 }
 
-function selectionCost(walk: Walk, set: SelectionSetNode, parent: GraphQLCompositeType): number {
-  const { common, branches } = collect(walk, set, parent);
+function selectionCost(s: State, sets: readonly SelectionSetNode[], parent: GraphQLCompositeType): number {
+  const key = `S${parent.name}:${sets.map((x) => s.ids.of(x)).join(',')}`;
+  const hit = s.memo.get(key);
+  if (hit !== undefined) return hit;
+  const { common, branches } = collect(s, sets, parent);
   let branchMax = 0;
   for (const [typeName, fields] of branches) {
-    const t = walk.schema.getType(typeName);
-    if (t && isCompositeType(t)) branchMax = Math.max(branchMax, fieldsCost(walk, fields, t));
+    const t = s.schema.getType(typeName);
+    if (t && isCompositeType(t)) branchMax = Math.max(branchMax, fieldsCost(s, fields, t));
   }
-  return fieldsCost(walk, common, parent) + branchMax;
+  const cost = fieldsCost(s, common, parent) + branchMax;
+  s.memo.set(key, cost);
+  return cost;
 }
 
-/** The page size a connection field may return: min(first, last, 100). */
-export function connectionLimit(first: unknown, last: unknown): number {
+/** The page size a connection field may return: min(first, last, page size), the ones given. */
+export function connectionLimit(first: unknown, last: unknown, pageSize: number = MAX_PAGE_SIZE): number {
   const values = [first, last].filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  return Math.max(0, Math.min(MAX_PAGE_SIZE, ...values));
+  return Math.min(pageSize, ...values);
 }
 
-function fieldCost(walk: Walk, nodes: readonly FieldNode[], parent: GraphQLCompositeType): number {
-  const def = fieldDef(walk, parent, nodes[0].name.value);
-  if (!def) return 1;
-  const type = getNamedType(def.type);
-  const set = mergedSelection(nodes);
-  const children = set && isCompositeType(type) ? selectionCost(walk, set, type) : 0;
-  const base = 1 + children;
-  if (!isCompositeType(type) || !isConnection(type)) return base;
-  const limit = connectionLimit(argument(nodes[0], 'first', walk.variables), argument(nodes[0], 'last', walk.variables));
-  return Math.trunc(base * (1 + limit / 100));
+/** An argument as the resolver sees it: the value given, else the schema's default. */
+function argValue(s: State, def: GraphQLField<unknown, unknown>, node: FieldNode, name: string): unknown {
+  const given = argument(node, name, s.walk.variables);
+  if (given !== undefined) return given;
+  const arg = def.args.find((a) => a.name === name);
+  return arg?.defaultValue;
+}
+
+function fieldCost(s: State, nodes: readonly FieldNode[], parent: GraphQLCompositeType): number {
+  const key = `F${parent.name}:${nodes.map((n) => s.ids.of(n)).join(',')}`;
+  const hit = s.memo.get(key);
+  if (hit !== undefined) return hit;
+  const def = fieldDef(s.schema, parent, nodes[0].name.value);
+  let cost = 1;
+  if (def) {
+    const type = getNamedType(def.type);
+    const sets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+    const children = sets.length > 0 && isCompositeType(type) ? selectionCost(s, sets, type) : 0;
+    const rule = RESOLVER_CONNECTIONS.get(`${parent.name}.${def.name}`);
+    if (!rule) {
+      cost = 1 + children;
+    } else {
+      // BaseResolver.resolver_complexity, then BaseField#connection_complexity_multiplier (Ruby's float arithmetic, then to_i).
+      let c = children + 1 + (rule.extra ?? 0);
+      if (rubyTruthy(argValue(s, def, nodes[0], 'sort'))) c += 1;
+      if (rubyTruthy(argValue(s, def, nodes[0], 'search'))) c += 5;
+      const limit = connectionLimit(argument(nodes[0], 'first', s.walk.variables), argument(nodes[0], 'last', s.walk.variables));
+      cost = Math.trunc(c + c * (limit * 0.01));
+    }
+  }
+  s.memo.set(key, cost);
+  return cost;
 }
 
 /** GitLab's complexity score of the operation (named or only) in `document`; 0 when there is none. */
 export function computeComplexity(schema: GraphQLSchema, document: DocumentNode, variables?: Variables, operationName?: string | null): number {
-  const p = prepare(schema, document, variables, operationName);
-  return p ? selectionCost(p.walk, p.op.selectionSet, p.root) : 0;
+  const walk = prepareWalk(document, variables, operationName);
+  if (!walk) return 0;
+  const op = walk.op;
+  const root = op.operation === 'mutation' ? schema.getMutationType() : op.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  if (!root) return 0;
+  return selectionCost({ schema, walk, ids: new NodeIds(), memo: new Map() }, [op.selectionSet], root);
 }
 
-/** Nesting depth in fields (`{ project { id } }` is 2), fragments expanded. */
-export function computeDepth(document: DocumentNode, variables?: Variables, operationName?: string | null): number {
-  const op = selectOperation(document, operationName);
-  if (!op) return 0;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const vars = (variables ?? {}) as Record<string, unknown>;
-  const depth = (set: SelectionSetNode, inFragments: Set<string>): number => {
-    let max = 0;
-    for (const sel of set.selections) {
-      if (!included(sel, vars)) continue;
-      if (sel.kind === Kind.FIELD) max = Math.max(max, 1 + (sel.selectionSet ? depth(sel.selectionSet, inFragments) : 0));
-      else if (sel.kind === Kind.INLINE_FRAGMENT) max = Math.max(max, depth(sel.selectionSet, inFragments));
-      else {
-        const frag = fragments.get(sel.name.value);
-        if (!frag || inFragments.has(frag.name.value)) continue;
-        max = Math.max(max, depth(frag.selectionSet, new Set([...inFragments, frag.name.value])));
-      }
-    }
-    return max;
-  };
-  return depth(op.selectionSet, new Set());
-}
-
+/** graphql-ruby's words (`GraphQL::Analysis::MaxQueryComplexity`). */
 export function complexityMessage(score: number, limit: number): string {
   return `Query has complexity of ${score}, which exceeds max complexity of ${limit}`;
-}
-
-export function depthMessage(depth: number, limit: number = MAX_DEPTH): string {
-  return `Query has depth of ${depth}, which exceeds max depth of ${limit}`;
 }

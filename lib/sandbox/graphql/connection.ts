@@ -25,8 +25,11 @@ export interface Connection<N> {
   readonly edges: { cursor: string; node: N }[];
   readonly nodes: N[];
   readonly pageInfo: PageInfo;
-  /** A method so that the (possibly O(n)) total is only computed when asked for. */
-  count(): number;
+  /**
+   * A method so that the (possibly O(n)) total is only computed when asked for.
+   * `limit` (GitLab's `CountableConnectionType`): count at most `limit + 1`.
+   */
+  count(args?: { limit?: number | null }): number;
 }
 
 export function encodeCursor(key: number): string {
@@ -70,10 +73,17 @@ function firstAtOrAfter<T>(items: readonly T[], keyOf: (t: T) => number, key: nu
   return lo;
 }
 
-function clampLimit(n: number | null | undefined): number | undefined {
+function clampLimit(n: number | null | undefined, max: number): number | undefined {
   if (n === null || n === undefined) return undefined;
   if (n < 0) throw new GraphQLError('Argument \'first\' and \'last\' must be non-negative');
-  return Math.min(n, MAX_PAGE_SIZE);
+  return Math.min(n, max);
+}
+
+/** `count(limit:)`: GitLab validates `limit > 0` and answers at most `limit + 1`. */
+export function limitedCount(total: number, limit: number | null | undefined): number {
+  if (limit === null || limit === undefined) return total;
+  if (limit <= 0) throw new GraphQLError('limit must be greater than 0');
+  return Math.min(total, limit + 1);
 }
 
 export interface PaginateOptions<T, N> {
@@ -83,12 +93,15 @@ export interface PaginateOptions<T, N> {
   readonly visible?: (item: T) => boolean;
   /** Order of `items`: ascending keys (default) or descending. */
   readonly desc?: boolean;
+  /** The field's max page size (`max_page_size`); default 100. */
+  readonly maxPageSize?: number;
 }
 
 export function paginate<T, N>(items: readonly T[], args: ConnectionArgs, opts: PaginateOptions<T, N>): Connection<N> {
   const { keyOf, visible, desc = false } = opts;
-  const first = clampLimit(args.first);
-  const last = clampLimit(args.last);
+  const max = opts.maxPageSize ?? MAX_PAGE_SIZE;
+  const first = clampLimit(args.first, max);
+  const last = clampLimit(args.last, max);
   const lo = args.after ? firstAfter(items, keyOf, decodeCursor(args.after), desc) : 0;
   const hi = args.before ? firstAtOrAfter(items, keyOf, decodeCursor(args.before), desc) : items.length;
   const ok = visible ?? (() => true);
@@ -105,7 +118,7 @@ export function paginate<T, N>(items: readonly T[], args: ConnectionArgs, opts: 
     hasNextPage = hi < items.length && hasVisible(items, hi, items.length, ok);
     if (!hasPreviousPage) hasPreviousPage = hasVisible(items, 0, lo, ok);
   } else {
-    const limit = first ?? MAX_PAGE_SIZE;
+    const limit = first ?? max;
     let i = lo;
     for (; i < hi; i++) {
       if (!ok(items[i])) continue;
@@ -129,7 +142,7 @@ export function paginate<T, N>(items: readonly T[], args: ConnectionArgs, opts: 
       startCursor: edges.length ? edges[0].cursor : null,
       endCursor: edges.length ? edges[edges.length - 1].cursor : null,
     },
-    count: () => (visible ? items.filter(visible).length : items.length),
+    count: (countArgs) => limitedCount(visible ? items.filter(visible).length : items.length, countArgs?.limit),
   };
 }
 

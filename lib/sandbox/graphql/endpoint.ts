@@ -1,21 +1,47 @@
 /**
- * POST /api/graphql: GitLab's request handling around graphql-js — size limit,
- * parse and validation errors in GitLab's wording, depth and complexity limits,
- * multiplexing, and execution with the caller's permissions.
+ * POST /api/graphql: GitLab's request handling around graphql-js — the size
+ * limit summed over a multiplex, parse and validation errors in GitLab's
+ * wording, the recursion, depth and complexity checks (complexity also summed
+ * over a multiplex), and execution with the caller's permissions
+ * (`app/controllers/graphql_controller.rb`, `app/graphql/gitlab_schema.rb`).
  */
 import {
-  DocumentNode, execute, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, OperationDefinitionNode, parse, validate,
+  DocumentNode, execute, GraphQLError, GraphQLFormattedError, GraphQLSchema, parse, validate,
 } from 'graphql';
 import { Principal } from '../access';
 import type { ScopeService } from '../scope';
 import type { SandboxState } from '../state';
-import { COMPLEXITY_LIMITS, complexityMessage, computeComplexity, computeDepth, depthMessage, MAX_DEPTH, selectOperation } from './complexity';
+import {
+  ANONYMOUS_MAX_DEPTH, COMPLEXITY_LIMITS, complexityMessage, computeComplexity, MAX_DEPTH, selectOperation,
+} from './complexity';
+import { computeDepth, depthMessage, recurringFields, recursionMessage } from './depth';
 import { mutationRoot } from './mutations';
 import { GqlContext, queryRoot } from './resolvers';
 import { sandboxSchema } from './schema';
 
 export const MAX_QUERY_SIZE = 10_000;
 export const QUERY_TOO_LARGE = 'Query too large';
+/**
+ * More queries than this in one multiplexed request are refused before any is
+ * parsed. GitLab has no count limit of its own, but every query costs at least
+ * 1 and GitLab sums complexity over the multiplex, so a multiplex of more valid
+ * queries than the highest limit (300, admin) is always refused by GitLab too.
+ */
+export const MAX_MULTIPLEX_QUERIES = 300;
+
+export function tooManyQueriesMessage(n: number): string {
+  return `Too many queries in one request (${n}): the sandbox refuses a multiplex of more than ${MAX_MULTIPLEX_QUERIES}`;
+}
+
+export interface GraphqlEndpointOptions {
+  /** The seeded GitLab version: it decides the schema (fine-grained permissions, their enum values). */
+  readonly version?: string;
+  /**
+   * A complexity limit below GitLab's (stricter than GitLab), so that clients'
+   * split-and-retry can be exercised; GitLab's own limits apply when lower.
+   */
+  readonly maxComplexity?: number;
+}
 
 export interface GraphqlEnv {
   readonly state: SandboxState;
@@ -84,14 +110,23 @@ function rubyStyle(e: GraphQLFormattedError): GraphQLFormattedError {
   return e;
 }
 
-/** Schema introspection (GraphiQL, codegen) is not held to the complexity limit. */
-function isIntrospectionOnly(op: OperationDefinitionNode | undefined): boolean {
-  return !!op && op.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
+/** GitLab's limit for the caller (`max_query_complexity`): introspection's 217 only for an anonymous `IntrospectionQuery`. */
+export function complexityLimitFor(principal: Principal, introspection = false): number {
+  if (principal.user?.admin) return COMPLEXITY_LIMITS.admin;
+  if (principal.user) return COMPLEXITY_LIMITS.authenticated;
+  return introspection ? COMPLEXITY_LIMITS.introspection : COMPLEXITY_LIMITS.anonymous;
 }
 
-export function complexityLimitFor(principal: Principal): number {
-  if (!principal.user) return COMPLEXITY_LIMITS.anonymous;
-  return principal.user.admin ? COMPLEXITY_LIMITS.admin : COMPLEXITY_LIMITS.authenticated;
+/** One request of a (possibly multiplexed) body, checked and analysed, not yet run. */
+interface Checked {
+  /** Answer without running: a malformed request, validation or analysis errors. */
+  answer?: Record<string, unknown>;
+  document?: DocumentNode;
+  opName: string | null;
+  variables: Record<string, unknown>;
+  kind: 'query' | 'mutation';
+  score: number;
+  errors: GraphQLFormattedError[];
 }
 
 export class GraphqlEndpoint {
@@ -99,26 +134,57 @@ export class GraphqlEndpoint {
   private readonly cache: DocumentCache;
   private readonly rootValue = queryRoot();
   private readonly mutationValue = mutationRoot();
+  private readonly cap: number | undefined;
 
-  /** `version`: the seeded GitLab version; before 18.3 the schema has no fine-grained job-token permissions. */
-  constructor(version?: string) {
-    this.schema = sandboxSchema(version);
+  constructor(options: GraphqlEndpointOptions = {}) {
+    this.schema = sandboxSchema(options.version);
     this.cache = new DocumentCache(this.schema);
+    this.cap = options.maxComplexity;
   }
 
   /** Handles a parsed JSON body: one request object or a multiplex array. */
   async handle(body: unknown, env: GraphqlEnv): Promise<GraphqlHttpResult> {
-    const requests = Array.isArray(body) ? body : [body];
+    const multiplex = Array.isArray(body);
+    const requests: unknown[] = multiplex ? body : [body];
+    if (requests.length > MAX_MULTIPLEX_QUERIES) return { status: 422, body: { errors: [{ message: tooManyQueriesMessage(requests.length) }] } };
+    // `limit_query_size`: the characters of every query of the request together.
+    let size = 0;
     for (const r of requests) {
       const q = r && typeof r === 'object' ? (r as Record<string, unknown>).query : undefined;
-      if (typeof q === 'string' && q.length > MAX_QUERY_SIZE) return { status: 422, body: { errors: [{ message: QUERY_TOO_LARGE }] } };
+      if (typeof q === 'string') size += q.length;
     }
+    if (size > MAX_QUERY_SIZE) return { status: 422, body: { errors: [{ message: QUERY_TOO_LARGE }] } };
     if (env.viaGet && requests.some((r) => this.isMutation(r))) {
       return { status: 422, body: { errors: [{ message: 'Mutations are forbidden in GET requests' }] } };
     }
+    const introspection = !multiplex && !env.principal.user && this.isIntrospection(body);
+    const limit = this.limitFor(env.principal, introspection);
+    const checked = requests.map((r) => this.check(r, env, limit));
+    const analysed = checked.filter((c) => !c.answer);
+    // GitLab sums the complexity of a multiplex (`GitlabSchema.multiplex` max_complexity); each query is held to the limit too.
+    const total = analysed.reduce((n, c) => n + c.score, 0);
+    const multiplexError = multiplex && total > limit ? { message: complexityMessage(total, limit) } : undefined;
     const results: unknown[] = [];
-    for (const r of requests) results.push(await this.runOne(r, env));
-    return { status: 200, body: Array.isArray(body) ? results : results[0] };
+    for (const c of checked) {
+      if (c.answer) { results.push(c.answer); continue; }
+      const errors = [...(multiplexError ? [multiplexError] : []), ...c.errors];
+      results.push(errors.length > 0 ? { errors } : await this.run(c, env, limit));
+    }
+    return { status: 200, body: multiplex ? results : results[0] };
+  }
+
+  private limitFor(principal: Principal, introspection: boolean): number {
+    const gitlab = complexityLimitFor(principal, introspection);
+    return this.cap !== undefined ? Math.min(gitlab, this.cap) : gitlab;
+  }
+
+  /** `introspection_query?`: the `operationName` given, else the operation the query selects, is `IntrospectionQuery`. */
+  private isIntrospection(request: unknown): boolean {
+    const { query, operationName } = (request ?? {}) as { query?: unknown; operationName?: unknown };
+    if (typeof operationName === 'string' && operationName !== '') return operationName === 'IntrospectionQuery';
+    if (typeof query !== 'string') return false;
+    const { document } = this.cache.get(query);
+    return !!document && selectOperation(document, null)?.name?.value === 'IntrospectionQuery';
   }
 
   private isMutation(request: unknown): boolean {
@@ -129,49 +195,58 @@ export class GraphqlEndpoint {
     return op?.operation === 'mutation';
   }
 
-  private async runOne(request: unknown, env: GraphqlEnv): Promise<unknown> {
+  private check(request: unknown, env: GraphqlEnv, limit: number): Checked {
+    const out = (answer: Record<string, unknown>): Checked => ({ answer, opName: null, variables: {}, kind: 'query', score: 0, errors: [] });
     if (!request || typeof request !== 'object' || Array.isArray(request)) {
-      return { errors: [{ message: 'Expected a JSON object with a "query" string' }] };
+      return out({ errors: [{ message: 'Expected a JSON object with a "query" string' }] });
     }
     const { query, operationName } = request as { query?: unknown; operationName?: unknown };
     let variables = (request as { variables?: unknown }).variables;
-    if (typeof query !== 'string' || query.trim() === '') return { errors: [{ message: 'No query string was present' }] };
+    if (typeof query !== 'string' || query.trim() === '') return out({ errors: [{ message: 'No query string was present' }] });
     if (typeof variables === 'string') {
       try {
         variables = variables.trim() === '' ? {} : JSON.parse(variables);
       } catch {
-        return { errors: [{ message: `Unexpected end of JSON input (variables: ${variables})` }] };
+        return out({ errors: [{ message: `Unexpected end of JSON input (variables: ${variables})` }] });
       }
     }
     if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
-      return { errors: [{ message: 'Variables must be a JSON object' }] };
+      return out({ errors: [{ message: 'Variables must be a JSON object' }] });
     }
     const opName = typeof operationName === 'string' && operationName !== '' ? operationName : null;
     const prepared = this.cache.get(query);
     if (!prepared.document) {
       env.onOperation?.('query');
-      return { errors: prepared.errors };
+      return out({ errors: prepared.errors });
     }
     const document = prepared.document;
     const op = selectOperation(document, opName);
     const kind = op?.operation === 'mutation' ? 'mutation' : 'query';
     env.onOperation?.(kind);
     const vars = (variables ?? {}) as Record<string, unknown>;
+    // graphql-ruby's analyzers, in GitLab's order: RecursionAnalyzer, then max depth, then max complexity.
+    const errors: GraphQLFormattedError[] = [];
+    const recurring = recurringFields(document, vars, opName);
+    if (recurring.size > 0) errors.push({ message: recursionMessage(recurring) });
+    const maxDepth = env.principal.user ? MAX_DEPTH : ANONYMOUS_MAX_DEPTH;
     const depth = computeDepth(document, vars, opName);
-    if (depth > MAX_DEPTH) return { errors: [{ message: depthMessage(depth) }] };
-    const limit = complexityLimitFor(env.principal);
+    if (depth > maxDepth) errors.push({ message: depthMessage(depth, maxDepth) });
     const score = computeComplexity(this.schema, document, vars, opName);
-    if (score > limit && !isIntrospectionOnly(op)) return { errors: [{ message: complexityMessage(score, limit) }] };
+    if (score > limit) errors.push({ message: complexityMessage(score, limit) });
+    return { document, opName, variables: vars, kind, score, errors };
+  }
+
+  private async run(c: Checked, env: GraphqlEnv, limit: number): Promise<Record<string, unknown>> {
     const context: GqlContext = {
-      state: env.state, scope: env.scope, principal: env.principal, baseUrl: env.baseUrl, complexity: { score, limit },
+      state: env.state, scope: env.scope, principal: env.principal, baseUrl: env.baseUrl, complexity: { score: c.score, limit },
     };
     const result = await execute({
       schema: this.schema,
-      document,
-      rootValue: kind === 'mutation' ? this.mutationValue : this.rootValue,
+      document: c.document!,
+      rootValue: c.kind === 'mutation' ? this.mutationValue : this.rootValue,
       contextValue: context,
-      variableValues: vars,
-      operationName: opName,
+      variableValues: c.variables,
+      operationName: c.opName,
     });
     const out: Record<string, unknown> = {};
     if (result.errors?.length) out.errors = result.errors.map((e) => formatError(e));

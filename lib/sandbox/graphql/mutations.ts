@@ -10,6 +10,8 @@ import { MSG, ScopeResult } from '../scope';
 import type { Project, ScopeLink } from '../state';
 import { AllowlistEntryView, CiCdSettingView, GqlContext, JobTokenScopeView, notAvailable } from './resolvers';
 
+export const POLICIES_FLAG_DISABLED = '`add_policies_to_ci_job_token` feature flag is disabled.';
+
 /** The project a mutation manages; not found, invisible or not Maintainer all look the same. */
 function managedProject(ctx: GqlContext, path: string): Project {
   if (!hasScope(ctx.principal, 'api')) notAvailable();
@@ -59,7 +61,10 @@ export function mutationRoot(): Record<string, unknown> {
       const { input } = args;
       const source = managedProject(ctx, input.projectPath);
       const result = ctx.scope.removeProject(source, ctx.state.projectByPath(input.targetProjectPath), ctx.principal);
-      return payload(result, () => ({ ciJobTokenScope: new JobTokenScopeView(source) }), { ciJobTokenScope: null }, input.clientMutationId);
+      return payload(result, (link) => ({
+        ciJobTokenScope: new JobTokenScopeView(source),
+        ciJobTokenScopeAllowlistEntry: new AllowlistEntryView(source, link),
+      }), { ciJobTokenScope: null, ciJobTokenScopeAllowlistEntry: null }, input.clientMutationId);
     },
     ciJobTokenScopeRemoveGroup(args: { input: MutationInput & { targetGroupPath: string } }, ctx: GqlContext) {
       const { input } = args;
@@ -76,6 +81,8 @@ export function mutationRoot(): Record<string, unknown> {
       const group = ctx.state.groupByPath(input.targetPath);
       const project = group ? undefined : ctx.state.projectByPath(input.targetPath);
       const target = group ? { group } : project ? { project } : undefined;
+      // update_job_token_policies.rb raises this before the service runs: a top-level error, the field null.
+      if (!ctx.state.policiesEnabled()) throw new GraphQLError(POLICIES_FLAG_DISABLED);
       const result = ctx.scope.updatePolicies(source, target, ctx.principal, input.defaultPermissions, input.jobTokenPolicies);
       return payload(result, (link) => ({ ciJobTokenScopeAllowlistEntry: new AllowlistEntryView(source, link) }),
         { ciJobTokenScopeAllowlistEntry: null }, input.clientMutationId);

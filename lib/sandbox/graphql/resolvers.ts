@@ -9,6 +9,7 @@ import { canAdminProject, canReadGroup, canReadProject, Principal, projectAccess
 import type { ScopeService } from '../scope';
 import type { Group, Project, SandboxState, ScopeLink, User } from '../state';
 import { groupWebUrl, GUEST, projectWebUrl } from '../state';
+import { ALLOWLIST_PAGE_SIZE } from './complexity';
 import { Connection, ConnectionArgs, paginate } from './connection';
 
 export const RESOURCE_NOT_AVAILABLE =
@@ -89,15 +90,19 @@ function byLinkId(l: ScopeLink): number {
 
 export class AllowlistEntryView {
   readonly direction = 'inbound';
-  readonly defaultPermissions: boolean;
-  readonly jobTokenPolicies: string[];
   readonly autopopulated: boolean;
   readonly createdAt: string;
   constructor(private readonly source: Project, private readonly link: ScopeLink) {
-    this.defaultPermissions = link.defaultPermissions;
-    this.jobTokenPolicies = link.jobTokenPolicies;
     this.autopopulated = link.autopopulated;
     this.createdAt = link.createdAt;
+  }
+  /** `allowlist_entry_type.rb`: with `add_policies_to_ci_job_token` off, always the default permissions. */
+  defaultPermissions(_args: unknown, ctx: GqlContext): boolean {
+    return ctx.state.policiesEnabled() ? this.link.defaultPermissions : true;
+  }
+  /** With the flag off, `null` (not an empty list): GitLab returns before reading the entry's policies. */
+  jobTokenPolicies(_args: unknown, ctx: GqlContext): string[] | null {
+    return ctx.state.policiesEnabled() ? this.link.jobTokenPolicies : null;
   }
   sourceProject(): ProjectView {
     return new ProjectView(this.source);
@@ -116,13 +121,16 @@ export class AllowlistEntryView {
   }
 }
 
+/** `CiJobTokenScopeAllowlist`: its two lists page up to 200 entries. */
 class ScopeAllowlistView {
   constructor(private readonly project: Project) {}
   projectsAllowlist(args: ConnectionArgs): Connection<AllowlistEntryView> {
-    return paginate([...this.project.projectLinks.values()], args, { keyOf: byLinkId, toNode: (l) => new AllowlistEntryView(this.project, l) });
+    return paginate([...this.project.projectLinks.values()], args,
+      { keyOf: byLinkId, toNode: (l) => new AllowlistEntryView(this.project, l), maxPageSize: ALLOWLIST_PAGE_SIZE });
   }
   groupsAllowlist(args: ConnectionArgs): Connection<AllowlistEntryView> {
-    return paginate([...this.project.groupLinks.values()], args, { keyOf: byLinkId, toNode: (l) => new AllowlistEntryView(this.project, l) });
+    return paginate([...this.project.groupLinks.values()], args,
+      { keyOf: byLinkId, toNode: (l) => new AllowlistEntryView(this.project, l), maxPageSize: ALLOWLIST_PAGE_SIZE });
   }
 }
 
@@ -167,9 +175,8 @@ export class JobTokenScopeView {
   }
 }
 
-/** `originProject` is null when the origin was deleted; graphql-js then nulls the row and reports it, as GitLab does. */
 class AuthLogView {
-  constructor(readonly originProject: AccessibleView | null, readonly lastAuthorizedAt: string) {}
+  constructor(readonly originProject: AccessibleView, readonly lastAuthorizedAt: string) {}
 }
 
 export class ProjectView {
@@ -196,9 +203,13 @@ export class ProjectView {
   group(_args: unknown, ctx: GqlContext): GroupView | null {
     return canReadGroup(ctx.principal, this.project.namespace, ctx.state) ? new GroupView(this.project.namespace) : null;
   }
-  ciCdSettings(_args: unknown, ctx: GqlContext): CiCdSettingView {
-    if (!canAdminProject(ctx.principal, this.project)) notAvailable();
-    return new CiCdSettingView(this.project);
+  /**
+   * `ProjectCiCdSetting` is authorized at the type level (`authorize
+   * :admin_project` in ci_cd_setting_type.rb): graphql-ruby's
+   * `unauthorized_object` answers null without an error (see README).
+   */
+  ciCdSettings(_args: unknown, ctx: GqlContext): CiCdSettingView | null {
+    return canAdminProject(ctx.principal, this.project) ? new CiCdSettingView(this.project) : null;
   }
   ciJobTokenScope(_args: unknown, ctx: GqlContext): JobTokenScopeView {
     if (!canAdminProject(ctx.principal, this.project)) notAvailable();
@@ -208,15 +219,13 @@ export class ProjectView {
     if (!canAdminProject(ctx.principal, this.project)) notAvailable();
     return new ScopeAllowlistView(this.project);
   }
+  /** Rows whose origin project was deleted are left out, count included (`with_existing_origin_projects`). */
   ciJobTokenAuthLogs(args: ConnectionArgs, ctx: GqlContext): Connection<AuthLogView> {
     if (!canAdminProject(ctx.principal, this.project)) notAvailable();
-    const rows = [...this.project.authLog.entries()].sort((a, b) => a[0] - b[0]);
+    const rows = [...this.project.authLog.entries()].filter(([id]) => ctx.state.projects.has(id)).sort((a, b) => a[0] - b[0]);
     return paginate(rows, args, {
       keyOf: (r) => r[0],
-      toNode: ([originId, at]) => {
-        const origin = ctx.state.projects.get(originId);
-        return new AuthLogView(origin ? AccessibleView.ofProject(origin, ctx.baseUrl) : null, at);
-      },
+      toNode: ([originId, at]) => new AuthLogView(AccessibleView.ofProject(ctx.state.projects.get(originId)!, ctx.baseUrl), at),
     });
   }
 }

@@ -2,7 +2,8 @@
  * The sandbox's GraphQL schema: the part of GitLab's schema tokenscope uses,
  * with GitLab's type, field, argument and enum names and nullability.
  */
-import { buildASTSchema, buildSchema, DocumentNode, GraphQLSchema, parse, visit } from 'graphql';
+import { buildASTSchema, DocumentNode, GraphQLSchema, parse, visit } from 'graphql';
+import { parseVersion, policiesForVersion } from '../../model/policies';
 
 /** The pagination arguments graphql-ruby adds to every connection field. */
 const PAGE_ARGS = 'first: Int, after: String, last: Int, before: String';
@@ -10,7 +11,7 @@ const PAGE_ARGS = 'first: Int, after: String, last: Int, before: String';
 /** graphql-ruby's generated `<Node>Connection` and `<Node>Edge`; GitLab adds `count` to some connections. */
 function connection(node: string, opts: { count?: boolean } = {}): string {
   return `type ${node}Connection {
-${opts.count ? '  count: Int!\n' : ''}  edges: [${node}Edge]
+${opts.count ? '  count(limit: Int): Int!\n' : ''}  edges: [${node}Edge]
   nodes: [${node}]
   pageInfo: PageInfo!
 }
@@ -47,10 +48,10 @@ scalar UserID
 
 type Query {
   project(fullPath: ID!): Project
-  projects(fullPaths: [String!], ids: [ID!], membership: Boolean, search: String,
+  projects(fullPaths: [String!], ids: [ID!], membership: Boolean, search: String, sort: String,
            ${PAGE_ARGS}): ProjectConnection
   group(fullPath: ID!): Group
-  groups(ids: [ID!], search: String, ${PAGE_ARGS}): GroupConnection
+  groups(ids: [ID!], search: String, sort: String = "name_asc", ${PAGE_ARGS}): GroupConnection
   currentUser: CurrentUser
   queryComplexity: QueryComplexity
   metadata: Metadata
@@ -132,6 +133,7 @@ type CiJobTokenScopeType {
   inboundAllowlistAutopopulatedIds: [ProjectID!]!
   inboundAllowlistCount: Int!
   outboundAllowlist(${PAGE_ARGS}): ProjectConnection!
+    @deprecated(reason: "Outbound job token scope is removed. Deprecated in GitLab 18.0.")
   projects(${PAGE_ARGS}): ProjectConnection!
     @deprecated(reason: "The \`projects\` attribute is being deprecated. Use \`outbound_allowlist\`. Deprecated in GitLab 15.9.")
 }
@@ -150,29 +152,7 @@ ${connection('CiJobTokenAccessibleGroup')}
 
 union CiJobTokenScopeTarget = CiJobTokenAccessibleGroup | CiJobTokenAccessibleProject
 
-enum CiJobTokenScopePolicies {
-  READ_CONTAINERS @deprecated(reason: "Container registry access is no longer controlled by fine-grained job token permissions. Deprecated in GitLab 18.4.")
-  ADMIN_CONTAINERS @deprecated(reason: "Container registry access is no longer controlled by fine-grained job token permissions. Deprecated in GitLab 18.4.")
-  READ_DEPLOYMENTS
-  ADMIN_DEPLOYMENTS
-  READ_ENVIRONMENTS
-  ADMIN_ENVIRONMENTS
-  READ_JOBS
-  ADMIN_JOBS
-  READ_PACKAGES
-  ADMIN_PACKAGES
-  READ_RELEASES
-  ADMIN_RELEASES
-  READ_SECURE_FILES
-  ADMIN_SECURE_FILES
-  READ_TERRAFORM_STATE
-  ADMIN_TERRAFORM_STATE
-  READ_MERGE_REQUESTS
-  READ_PIPELINES
-  ADMIN_PIPELINES
-  READ_REPOSITORIES
-  READ_WORK_ITEMS
-}
+__POLICIES_ENUM__
 
 type CiJobTokenScopeAllowlist {
   groupsAllowlist(${PAGE_ARGS}): CiJobTokenScopeAllowlistEntryConnection
@@ -184,7 +164,7 @@ type CiJobTokenScopeAllowlistEntry {
   autopopulated: Boolean
   createdAt: Time!
   defaultPermissions: Boolean
-  direction: String
+  direction: String @deprecated(reason: "Outbound job token scope is removed, every entry is inbound. Deprecated in GitLab 18.0.")
   jobTokenPolicies: [CiJobTokenScopePolicies!]
   sourceProject: Project!
   target: CiJobTokenScopeTarget
@@ -250,6 +230,7 @@ input CiJobTokenScopeRemoveProjectInput {
 
 type CiJobTokenScopeRemoveProjectPayload {
   ciJobTokenScope: CiJobTokenScopeType
+  ciJobTokenScopeAllowlistEntry: CiJobTokenScopeAllowlistEntry
   clientMutationId: String
   errors: [String!]!
 }
@@ -318,21 +299,37 @@ type ProjectCiCdSettingsUpdatePayload {
 }
 `;
 
-/** The release that made fine-grained job-token permissions GA; older instances' schemas lack them. */
-export const POLICIES_SINCE: readonly [number, number] = [18, 3];
+/**
+ * The release from which GitLab's schema has the fine-grained job-token
+ * permission fields (behind the `add_policies_to_ci_job_token` feature flag
+ * until 18.3); older instances' schemas lack them.
+ */
+export const POLICIES_SINCE: readonly [number, number] = [17, 5];
 
 const POLICY_TYPES = new Set(['CiJobTokenScopePolicies', 'CiJobTokenScopeUpdatePoliciesInput', 'CiJobTokenScopeUpdatePoliciesPayload']);
 const POLICY_FIELDS = new Set(['defaultPermissions', 'jobTokenPolicies', 'ciJobTokenScopeUpdatePolicies']);
 
 /** True when `version` ("18.2.1", "18.6.0-ee") is older than `since`; unparsable versions count as new. */
 export function olderThan(version: string | undefined, since: readonly [number, number]): boolean {
-  const m = /^(\d+)\.(\d+)/.exec(version ?? '');
-  if (!m) return false;
-  const [major, minor] = [Number(m[1]), Number(m[2])];
-  return major < since[0] || (major === since[0] && minor < since[1]);
+  const v = parseVersion(version);
+  if (!v) return false;
+  return v[0] < since[0] || (v[0] === since[0] && v[1] < since[1]);
 }
 
-/** The SDL without the fine-grained permission types, fields and inputs: what a GitLab before 18.3 serves. */
+/** `enum CiJobTokenScopePolicies` as the given GitLab version has it. */
+function policiesEnum(version: string | undefined): string {
+  const values = policiesForVersion(version).map((p) => (p.deprecated
+    ? `  ${p.name} @deprecated(reason: "Container registry access is no longer controlled by fine-grained job token permissions. Deprecated in GitLab 18.4.")`
+    : `  ${p.name}`));
+  return `enum CiJobTokenScopePolicies {\n${values.join('\n')}\n}`;
+}
+
+/** The SDL of one GitLab version. */
+export function schemaSdl(version?: string): string {
+  return SCHEMA_SDL.replace('__POLICIES_ENUM__', policiesEnum(version));
+}
+
+/** The SDL without the fine-grained permission types, fields and inputs: what a GitLab before 17.5 serves. */
 function withoutPolicies(sdl: string): DocumentNode {
   return visit(parse(sdl), {
     EnumTypeDefinition: (n) => (POLICY_TYPES.has(n.name.value) ? null : undefined),
@@ -343,19 +340,23 @@ function withoutPolicies(sdl: string): DocumentNode {
   });
 }
 
-const cached = new Map<'full' | 'before-policies', GraphQLSchema>();
-
 /**
- * The schema, built once per process per variant (it is immutable). An instance
- * seeded with a version before 18.3 gets the schema without fine-grained
- * permissions, so clients can test their feature detection.
+ * The schema of a GitLab version, built once per process per variant (it is
+ * immutable): without fine-grained permissions before 17.5, else with the
+ * policy enum that version has.
  */
 export function sandboxSchema(version?: string): GraphQLSchema {
-  const variant = olderThan(version, POLICIES_SINCE) ? 'before-policies' : 'full';
+  const old = olderThan(version, POLICIES_SINCE);
+  const variant = old ? 'before-policies' : policiesForVersion(version).map((p) => `${p.name}${p.deprecated ? '!' : ''}`).join(',');
   let schema = cached.get(variant);
   if (!schema) {
-    schema = variant === 'full' ? buildSchema(SCHEMA_SDL) : buildASTSchema(withoutPolicies(SCHEMA_SDL));
+    // Before 17.5 the enum is stripped with the rest: build from the newest text, which parses.
+    const sdl = schemaSdl(old ? undefined : version);
+    schema = buildASTSchema(old ? withoutPolicies(sdl) : parse(sdl));
     cached.set(variant, schema);
   }
   return schema;
 }
+
+// A module-level cache of immutable values: schemas are pure functions of the variant.
+const cached = new Map<string, GraphQLSchema>();

@@ -16,7 +16,7 @@ export function listReleases(env: RestEnv, req: RestRequest, caller: Caller, id:
   if (caller.jobToken) {
     const target = env.state.findProject(id);
     if (!target) return ERR.projectNotFound();
-    const decision = authorizeJobToken(env.state, caller.jobToken, target, 'read_releases');
+    const decision = authorizeJobToken(env.state, caller.jobToken, target, ['read_releases']);
     if (!decision.ok) return json(decision.status, decision.body);
   } else {
     const p = visibleProject(env.state, caller, id);

@@ -9,6 +9,7 @@ import { createNote, listNotes, updateNote } from './notes';
 import { getProject, listReleases } from './projects';
 import { ERR, RestEnv, RestRequest, RestResponse } from './types';
 import { getGroup } from './groups';
+import { getApplicationSettings } from './settings';
 
 type Handler = (env: RestEnv, req: RestRequest, caller: Caller, ...params: string[]) => RestResponse;
 
@@ -31,6 +32,7 @@ export const ROUTES: readonly Route[] = [
   route('GET', 'user', { access: 'user', scopes: ['api', 'read_api', 'read_user'] }, (env, _r, c) => getUser(env, c)),
   route('GET', 'personal_access_tokens/self', { access: 'user', scopes: [] }, (env, _r, c) => getTokenSelf(env, c)),
   route('GET', 'job', { access: 'job', scopes: [] }, (env, _r, c) => getJob(env, c)),
+  route('GET', 'application/settings', read(), getApplicationSettings),
   route('GET', 'groups/:id', read('user-or-anonymous'), getGroup),
   route('GET', 'projects/:id', read('user-or-anonymous'), getProject),
   route('GET', 'projects/:id/releases', read('job-or-user-or-anonymous'), listReleases),

@@ -1,0 +1,32 @@
+import { buildReport, ReachInput } from '../../lib/reach';
+import { dotString, htmlText, mermaidText, plain, renderDot, renderText, scriptJson } from '../../lib/reach/render';
+
+const evil = 'acme/x"]\u001b[31m\u202e<b>&\n';
+
+describe('text from GitLab carries no markup or control codes into a report', () => {
+  it('each escaper', () => {
+    expect(plain(evil)).toBe('acme/x"]\uFFFD[31m\uFFFD<b>&\uFFFD');
+    expect(mermaidText(evil)).toBe('acme/x#34;#93;#65533;#91;31m#65533;#60;b#62;#38;#65533;');
+    expect(dotString(evil)).toBe('"acme/x\\"]\uFFFD[31m\uFFFD<b>&\uFFFD"');
+    expect(htmlText(evil)).toBe('acme/x&quot;]\uFFFD[31m\uFFFD&lt;b&gt;&amp;\uFFFD');
+    expect(scriptJson({ a: '</script><!--\u2028' })).toBe('{"a":"\\u003c/script\\u003e\\u003c!--\\u2028"}');
+  });
+
+  it('text and DOT reports of a graph with a hostile name', () => {
+    const input: ReachInput = {
+      source: 'live', warnings: [], groups: new Map(),
+      nodes: [
+        { project: 'acme/app', visibility: 'private', limitAccess: true, enforcedByInstance: false, open: false, scanned: true },
+        { project: evil, visibility: 'private', limitAccess: true, enforcedByInstance: false, open: false, scanned: true },
+      ],
+      scopes: [{ project: 'acme/app', entries: [{ kind: 'project', path: evil }] }, { project: evil, entries: [] }],
+    };
+    const { report, graph } = buildReport(input, { to: 'acme/app' });
+    const text = renderText(report, graph);
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
+    expect(text).toContain('project entries (1): acme/x"]\uFFFD[31m\uFFFD<b>&\uFFFD');
+    const dot = renderDot(report, graph);
+    expect(dot).toContain('[label="acme/x\\"]\uFFFD[31m\uFFFD<b>&\uFFFD"]');
+    expect(dot.split('\n').every((l) => !/[\u0000-\u0009\u000b-\u001f]/.test(l))).toBe(true);
+  });
+});

@@ -1,0 +1,63 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/**
+ * Real Terraform without the provider stand-in (the built-in terraform_data is
+ * enough for the state backend): the harness's one version check, an empty CLI
+ * configuration (no plugin mirror, no credentials helper), no checkpoint calls,
+ * automation output. A missing or other Terraform fails the test; never skipped.
+ */
+export { requireTerraform, TERRAFORM_MISSING } from '../terraform/harness';
+
+export interface TfResult {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+export interface TfEnv {
+  readonly cliConfig: string;
+  readonly dir: string;
+}
+
+/** A scratch directory with an empty Terraform CLI configuration file in it. */
+export function terraformScratch(prefix: string): TfEnv {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const cliConfig = path.join(dir, 'empty.tfrc');
+  fs.writeFileSync(cliConfig, '');
+  return { dir, cliConfig };
+}
+
+function baseEnv(tf: TfEnv, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH, HOME: tf.dir, TMPDIR: os.tmpdir(),
+    TF_CLI_CONFIG_FILE: tf.cliConfig, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0',
+    ...extra,
+  };
+  return env;
+}
+
+/** Runs terraform in `cwd` and resolves when it exits (never rejects). */
+export function terraform(tf: TfEnv, cwd: string, args: string[], env: Record<string, string> = {}): Promise<TfResult> {
+  return new Promise((resolve) => {
+    const child = spawn('terraform', [...args, '-no-color'], { cwd, env: baseEnv(tf, env) });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString('utf8'); });
+    child.stderr.on('data', (d: Buffer) => { err += d.toString('utf8'); });
+    child.on('error', (e) => resolve({ code: -1, out, err: err + String(e) }));
+    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
+  });
+}
+
+/** Every file under `dir`, read as text, for "the token is nowhere" checks. */
+export function allText(dir: string): string {
+  if (!fs.existsSync(dir)) return '';
+  return fs.readdirSync(dir, { recursive: true }).map(String)
+    .map((f) => path.join(dir, f))
+    .filter((f) => fs.statSync(f).isFile() && fs.statSync(f).size < 5_000_000 && !f.includes(`${path.sep}providers${path.sep}`))
+    .map((f) => fs.readFileSync(f).toString('latin1'))
+    .join('\n');
+}

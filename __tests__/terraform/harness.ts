@@ -1,0 +1,199 @@
+/**
+ * Real Terraform against the sandbox, for tests.
+ *
+ *   const rig = await startTerraformRig({ seed: testSeed(), token: TOK.ops });
+ *   const tf = await rig.workdir();                 // a temp dir wired to the stand-in
+ *   tf.writeConfig({ resource: { ... } });          // main.tf.json (provider block added for you)
+ *   await tf.init();
+ *   expect((await tf.plan({ detailedExitcode: true })).code).toBe(2);
+ *   await tf.apply();
+ *   rig.sandbox.requests();                         // what the provider sent, in order
+ *   await rig.stop();
+ *
+ * Every run gets TF_REATTACH_PROVIDERS, TF_IN_AUTOMATION=1, CHECKPOINT_DISABLE=1
+ * and a TF_CLI_CONFIG_FILE pointing at an empty file (no mirrors, no network).
+ * Terraform runs as a child process without blocking the event loop, since the
+ * stand-in it talks to lives in this process. A missing `terraform` fails the
+ * test with one line; it is never skipped.
+ */
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { startSandbox } from '../../lib/sandbox';
+import type { Sandbox, SeedFile } from '../../lib/sandbox';
+import { startProviderStandIn } from '../../lib/sandbox/provider';
+import type { ProviderStandIn } from '../../lib/sandbox/provider';
+
+export const TERRAFORM_MISSING = 'terraform 1.11.x is required on PATH for the Terraform tests (not found)';
+
+export interface TerraformRun {
+  readonly args: readonly string[];
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout then stderr. */
+  readonly output: string;
+}
+
+let checked: Promise<string> | undefined;
+
+/** Resolves to Terraform's version; rejects with TERRAFORM_MISSING (or the version found) when 1.11.x is not on PATH. */
+export function requireTerraform(): Promise<string> {
+  checked ??= new Promise((resolve, reject) => {
+    execFile('terraform', ['version', '-json'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } }, (err, stdout) => {
+      if (err) return reject(new Error(TERRAFORM_MISSING));
+      const version = String((JSON.parse(stdout) as { terraform_version?: string }).terraform_version ?? '');
+      if (!version.startsWith('1.11.')) return reject(new Error(`terraform 1.11.x is required on PATH for the Terraform tests (found ${version})`));
+      return resolve(version);
+    });
+  });
+  return checked;
+}
+
+export interface WorkdirOptions {
+  /** TF_REATTACH_PROVIDERS value. */
+  readonly reattach: string;
+  /** Added to Terraform's environment (e.g. TF_HTTP_PASSWORD for an http backend). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Provider block written by writeConfig unless the config has its own; default `[{}]`. */
+  readonly provider?: Readonly<Record<string, unknown>>;
+}
+
+export class TerraformWorkdir {
+  /** Every run in this directory, for assertions over all output (e.g. no token anywhere). */
+  readonly runs: TerraformRun[] = [];
+
+  private constructor(readonly dir: string, private readonly env: NodeJS.ProcessEnv, private readonly provider: Record<string, unknown>) {}
+
+  static async create(opts: WorkdirOptions): Promise<TerraformWorkdir> {
+    await requireTerraform();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenscope-tf-'));
+    const rc = path.join(dir, '.terraformrc.empty');
+    fs.writeFileSync(rc, '');
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const k of Object.keys(env)) if (k.startsWith('TF_')) delete env[k];
+    Object.assign(env, {
+      TF_REATTACH_PROVIDERS: opts.reattach,
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+      CHECKPOINT_DISABLE: '1',
+      TF_CLI_CONFIG_FILE: rc,
+      ...opts.env,
+    });
+    return new TerraformWorkdir(dir, env, { ...(opts.provider ?? {}) });
+  }
+
+  /** Writes `file` (default main.tf.json); adds `required_providers` and the provider block when missing. */
+  writeConfig(config: Record<string, unknown>, file = 'main.tf.json'): void {
+    const full: Record<string, unknown> = {
+      terraform: { required_providers: { gitlab: { source: 'gitlabhq/gitlab', version: '18.6.1' } } },
+      provider: { gitlab: [this.provider] },
+      ...config,
+    };
+    fs.writeFileSync(path.join(this.dir, file), JSON.stringify(full, null, 2));
+  }
+
+  /** Runs `terraform <args>` (adds -no-color); never throws on a non-zero exit. */
+  run(args: readonly string[], timeoutMs = 180_000): Promise<TerraformRun> {
+    const full = [...args, '-no-color'];
+    return new Promise((resolve) => {
+      execFile('terraform', full, { cwd: this.dir, env: this.env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        const run = { args: full, code, stdout, stderr, output: `${stdout}${stderr}` };
+        this.runs.push(run);
+        resolve(run);
+      });
+    });
+  }
+
+  /** Like run, but a non-zero exit (other than those allowed) throws with Terraform's output. */
+  async ok(args: readonly string[], allowed: readonly number[] = [0]): Promise<TerraformRun> {
+    const r = await this.run(args);
+    if (!allowed.includes(r.code)) throw new Error(`terraform ${args.join(' ')} exited ${r.code}:\n${r.output}`);
+    return r;
+  }
+
+  init(): Promise<TerraformRun> {
+    return this.ok(['init', '-input=false']);
+  }
+
+  /** `plan -detailed-exitcode` exits 0 (no changes) or 2 (changes); 1 is an error (returned, not thrown). */
+  plan(opts: { out?: string; extra?: readonly string[] } = {}): Promise<TerraformRun> {
+    return this.run(['plan', '-input=false', '-detailed-exitcode', ...(opts.out ? [`-out=${opts.out}`] : []), ...(opts.extra ?? [])]);
+  }
+
+  apply(extra: readonly string[] = []): Promise<TerraformRun> {
+    return this.run(['apply', '-input=false', '-auto-approve', ...extra]);
+  }
+
+  destroy(): Promise<TerraformRun> {
+    return this.run(['destroy', '-input=false', '-auto-approve']);
+  }
+
+  import(address: string, id: string): Promise<TerraformRun> {
+    return this.run(['import', '-input=false', address, id]);
+  }
+
+  /** `terraform show -json [planfile]`, parsed. */
+  async showJson(planFile?: string): Promise<Record<string, unknown>> {
+    const r = await this.ok(['show', '-json', ...(planFile ? [planFile] : [])]);
+    return JSON.parse(r.stdout) as Record<string, unknown>;
+  }
+
+  readFile(name: string): string {
+    return fs.readFileSync(path.join(this.dir, name), 'utf8');
+  }
+
+  /** All Terraform output so far plus every file Terraform wrote here (state, plans, lock file). */
+  everything(): string {
+    const files = fs.readdirSync(this.dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => fs.readFileSync(path.join(e.parentPath ?? e.path, e.name)).toString('latin1'));
+    return [...this.runs.map((r) => r.output), ...files].join('\n');
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export interface RigOptions {
+  readonly seed: SeedFile;
+  /** The token the stand-in reads as GITLAB_TOKEN. */
+  readonly token: string;
+}
+
+export interface TerraformRig {
+  readonly sandbox: Sandbox;
+  readonly provider: ProviderStandIn;
+  /** Warnings the stand-in logged (what the real provider only writes to Terraform's log). */
+  readonly logs: string[];
+  /** A fresh work directory wired to this rig's stand-in. */
+  workdir(opts?: Omit<WorkdirOptions, 'reattach'>): Promise<TerraformWorkdir>;
+  stop(): Promise<void>;
+}
+
+/** A sandbox (request log on) and a provider stand-in pointed at it: one per test file is enough. */
+export async function startTerraformRig(opts: RigOptions): Promise<TerraformRig> {
+  await requireTerraform();
+  const sandbox = await startSandbox({ seed: opts.seed, requestLog: true });
+  const logs: string[] = [];
+  const provider = await startProviderStandIn({ env: { GITLAB_TOKEN: opts.token, GITLAB_BASE_URL: sandbox.url }, log: (l) => logs.push(l) });
+  const dirs: TerraformWorkdir[] = [];
+  return {
+    sandbox,
+    provider,
+    logs,
+    async workdir(o = {}) {
+      const w = await TerraformWorkdir.create({ ...o, reattach: provider.reattach });
+      dirs.push(w);
+      return w;
+    },
+    async stop() {
+      await provider.stop();
+      await sandbox.stop();
+      for (const d of dirs) d.remove();
+    },
+  };
+}
