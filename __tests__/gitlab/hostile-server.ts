@@ -109,8 +109,8 @@ export function tokenOf(req: http.IncomingMessage): string {
 
 /**
  * A key and self-signed certificate made now with `openssl` (never committed):
- * `hosts` as subject alternative names, valid for `days` from `start`
- * (a past start makes an expired certificate, via faketime).
+ * `hosts` as subject alternative names, valid for a day from now, or (`expired`)
+ * for a day in 2020, made under faketime.
  */
 export function makeCertificate(name: string, hosts: readonly string[], opts: { expired?: boolean } = {}): TlsFiles {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tokenscope-tls-${name}-`));

@@ -7,9 +7,12 @@
  * text, a few operations per character, no regex (a 10 MB server answer must
  * not cost a regex engine's worst case).
  *
- * Written here rather than taken from npm: the Aho-Corasick packages found do
- * exact matching of whole words; what is needed is case-folded matching of
- * fixed-width windows, which is twenty lines of rolling hash.
+ * Written here rather than taken from npm (`ahocorasick`, `modern-ahocorasick`):
+ * those match needles exactly, so the text would have to be lower-cased first,
+ * and `toLowerCase` changes the length of some non-ASCII text, moving every
+ * position after it. All windows here have one width, so a rolling hash with
+ * ASCII-only folding is a few lines, keeps positions, and adds no runtime
+ * dependency to the path every output goes through.
  */
 
 // Polynomial hash modulo a prime below 2^20: every product stays an exact double (no Math.imul,
