@@ -1,4 +1,5 @@
 import { execFile } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { promisify } from 'util';
 import { GitLabHttp, GitLabHttpError, NO_RETRY } from '../../lib/gitlab/http';
@@ -29,6 +30,7 @@ beforeAll(() => {
 });
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
+  for (const t of [trusted, otherHost, expired]) if (t) fs.rmSync(path.dirname(t.key), { recursive: true, force: true });
 });
 
 async function failure(url: string): Promise<GitLabHttpError> {
@@ -100,7 +102,8 @@ describe('one line naming the cause and the fix', () => {
     const s = await start(ok, otherHost);
     const root = path.resolve(__dirname, '..', '..');
     const run = await promisify(execFile)(process.execPath, [path.join(root, 'bin', 'run-ts.js'), path.join(root, 'bin', 'tokenscope.ts'), 'doctor', '--url', s.url], {
-      env: { PATH: process.env.PATH, GITLAB_TOKEN: TOKEN, NODE_EXTRA_CA_CERTS: otherHost.cert },
+      // The rest of the environment as it is (a faketime run keeps its clock, so the certificate stays valid).
+      env: { ...process.env, GITLAB_URL: '', GITLAB_BASE_URL: '', CI_SERVER_URL: '', CI_JOB_TOKEN: '', GITLAB_TOKEN: TOKEN, NODE_EXTRA_CA_CERTS: otherHost.cert },
     }).catch((e: { stdout: string; code: number }) => e);
     const host = s.url.slice('https://'.length);
     expect(run.stdout).toContain(`[fail] gitlab.reachable   cannot reach ${s.url}: GET ${s.url}/api/v4/personal_access_tokens/self: ` +
