@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import type { CommandModule } from '../command';
-import { concurrencyOption, tokenEnvOption, urlOption } from '../options';
+import { concurrencyOption, DEFAULT_TIMEOUT_SECONDS, timeoutOption, tokenEnvOption, urlOption } from '../options';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { summaryOf } from './index';
@@ -13,7 +13,8 @@ import { DeclaredReadError, readDeclared } from '../../drift/declared';
 import { collectPaths, resolveLock } from '../../resolve';
 import * as fs from 'fs';
 import { commandErrorMessage } from '../command-error';
-import { positiveInt } from '../flags';
+import { oneLine } from '../../util/escape';
+import { deadlineFlag, positiveInt } from '../flags';
 
 export interface ResolveCliOptions {
   synthDir: string;
@@ -22,23 +23,25 @@ export interface ResolveCliOptions {
   tokenEnv?: string;
   output: string;
   concurrency: string;
+  timeout?: string;
 }
 
 /** `tokenscope resolve`: writes the lock file; exit 0 written, 1 any path unknown or any error (nothing written). */
 export async function resolveCommand(opts: ResolveCliOptions, io: CliIO, deps: { fetchImpl?: typeof fetch } = {}): Promise<number> {
   let target: GitLabTarget | undefined;
   try {
+    const deadline = deadlineFlag(opts.timeout, DEFAULT_TIMEOUT_SECONDS.resolve);
     target = resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv });
     const concurrency = positiveInt(opts.concurrency, '--concurrency', 64);
     const declared = readDeclared(path.resolve(io.cwd, opts.synthDir), opts.stack);
     const app = collectPaths(declared);
     const outFile = path.resolve(io.cwd, opts.output);
     const previous = fs.existsSync(outFile) ? parseLockFile(fs.readFileSync(outFile, 'utf8'), opts.output) : undefined;
-    await preflightApiToken(target, { need: 'read_api', purpose: 'resolve', role: 'at least Guest on the projects and groups', fetchImpl: deps.fetchImpl });
-    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl });
+    await preflightApiToken(target, { need: 'read_api', purpose: 'resolve', role: 'at least Guest on the projects and groups', fetchImpl: deps.fetchImpl, deadline });
+    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl, deadline });
     const result = await resolveLock(http, app, previous, { concurrency, gitlabUrl: target.baseUrl });
     if (result.errors.length > 0) {
-      io.stderr.write(`tokenscope resolve: GitLab did not answer every lookup: ${target.mask(result.errors[0])}; nothing written\n`);
+      io.stderr.write(`tokenscope resolve: GitLab did not answer every lookup: ${oneLine(target.mask(result.errors[0]))}; nothing written\n`);
       return 1;
     }
     const missingCount = result.missing.projects.length + result.missing.groups.length;
@@ -87,6 +90,7 @@ export const resolveModule: CommandModule = {
       .addOption(tokenEnvOption())
       .option('--output <file>', 'lock file to write', LOCK_FILE_NAME)
       .addOption(concurrencyOption())
+      .addOption(timeoutOption(DEFAULT_TIMEOUT_SECONDS.resolve))
       .addHelpText('after', helpPage('resolve'))
       .action(async (opts: ResolveCliOptions) => {
         state.exitCode = await resolveCommand(opts, io);
