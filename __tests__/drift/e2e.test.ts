@@ -187,7 +187,8 @@ describe('tokenscope drift against the sandbox', () => {
     expect(r.code).toBe(1);
     expect(r.err).toBe(
       'tokenscope drift needs a personal, project or group access token with read_api (or api) and the ' +
-        `Maintainer role on the projects; GitLab refuses GITLAB_TOKEN (${describeSecret(bad)}): it is revoked, expired or mistyped\n`,
+        `Maintainer role on the projects; GitLab refuses GITLAB_TOKEN (${describeSecret(bad)}): GitLab does not know it: mistyped, cut short, ` +
+        'deleted, or made on another GitLab instance; check that GITLAB_TOKEN holds the whole token, made on this GitLab instance; else create a new one\n',
     );
   });
 

@@ -80,7 +80,7 @@ describe('report formats', () => {
     const md = renderMarkdown(report);
     expect(md).toContain('**4** projects: **2** in sync, **1** drifted, **1** unreadable (7 HTTP requests).');
     expect(md).toContain("| `acme/web` | acme | ⚠️ drifted | `missing_project_entry` | `acme/api` | acme/api: declared, not in GitLab's project allowlist |");
-    expect(md).toContain('| `acme/<odd>&"name"` | other | ❌ unreadable | `permission_denied` |  | needs Maintainer <role> |');
+    expect(md).toContain('| `acme/<odd>&"name"` | other | ❌ unreadable | `permission_denied` |  | needs Maintainer \\<role\\> |');
     expect(md).toContain('<details><summary>1 in sync</summary>\n\n- `acme/api` (acme)\n\n</details>');
   });
 

@@ -69,7 +69,7 @@ describe('Markdown for the merge request note', () => {
   it('escapes HTML in warnings', () => {
     const plans = fixturePlans('no-scopes.plan.json');
     const s = buildSummary({ plans, scopes: [], warnings: ['GitLab said <b>no</b> | twice'], now: NOW });
-    expect(renderMarkdown(s)).toContain('- GitLab said &lt;b&gt;no&lt;/b&gt; \\| twice');
+    expect(renderMarkdown(s)).toContain('- GitLab said \\<b\\>no\\</b\\> \\| twice');
   });
 });
 

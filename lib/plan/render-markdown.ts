@@ -1,6 +1,7 @@
 import type { ScopeAnalysis, TargetRef } from './analysis';
 import { targetLabel } from './analysis';
 import type { PlanSummary, StackSummary } from './summary';
+import { markdownCode, markdownText } from '../util/escape';
 
 export interface MarkdownOptions {
   /** A line under the summary, e.g. the pipeline and commit the plan came from. */
@@ -130,11 +131,6 @@ function detailTarget(t: TargetRef): string {
   return `${code(t.path)} (id ${t.id}, from ${from})`;
 }
 
-function code(s: string): string {
-  return '`' + s.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\n/g, ' ') + '`';
-}
-
-/** Keeps paths and messages from being read as Markdown/HTML in a note. */
-function escapeText(s: string): string {
-  return s.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
+/** Paths and names as code spans; messages (which quote GitLab and plan files) as escaped text: never markup in a note. */
+const code = markdownCode;
+const escapeText = markdownText;

@@ -2,13 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { CommandModule } from '../command';
-import { concurrencyOption, noProgressOption, tokenEnvOption, urlOption } from '../options';
-import { positiveInt } from '../flags';
+import { concurrencyOption, DEFAULT_TIMEOUT_SECONDS, noProgressOption, timeoutOption, tokenEnvOption, urlOption } from '../options';
+import { deadlineFlag, positiveInt } from '../flags';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { summaryOf } from './index';
 import { ConfigError, resolveTarget, GitLabTarget, normalizeBaseUrl, URL_ENV_VARS } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
+import { maskDeep } from '../../gitlab/secrets';
 import { readLockFile, LockFileError, LOCK_FILE_NAME } from '../../lockfile';
 import { lockInstanceProblem } from '../../constructs/lock-instance';
 import { preflightApiToken, PreflightError } from '../../doctor';
@@ -42,12 +43,15 @@ export interface DriftCliOptions {
   concurrency: string;
   shard?: string;
   progress: boolean;
+  timeout?: string;
 }
 
 /** Everything a drift run needs from the outside world; tests pass their own. */
 export interface DriftDeps {
   readonly now?: Date;
   readonly fetchImpl?: typeof fetch;
+  /** Monotonic clock for `--timeout`, in ms. */
+  readonly clock?: () => number;
 }
 
 export function renderReport(report: DriftReport, format: Format, color: boolean): string {
@@ -64,6 +68,7 @@ export function renderReport(report: DriftReport, format: Format, color: boolean
 export async function driftCommand(opts: DriftCliOptions, io: CliIO, deps: DriftDeps = {}): Promise<number> {
   let target: GitLabTarget | undefined;
   try {
+    const deadline = deadlineFlag(opts.timeout, DEFAULT_TIMEOUT_SECONDS.drift, deps.clock);
     const concurrency = positiveInt(opts.concurrency, '--concurrency', 64);
     const authLogDays = positiveInt(opts.authLogDays, '--auth-log-days', 3650);
     const shard: Shard | undefined = opts.shard ? parseShard(opts.shard) : shardFromEnv(io.env);
@@ -84,10 +89,10 @@ export async function driftCommand(opts: DriftCliOptions, io: CliIO, deps: Drift
     let preflightRequests = 0;
     const baseFetch = deps.fetchImpl ?? fetch;
     const countingFetch: typeof fetch = (input, init) => { preflightRequests++; return baseFetch(input, init); };
-    const pre = await preflightApiToken(target, { need: 'read_api', purpose: 'drift', fetchImpl: countingFetch, now: deps.now });
+    const pre = await preflightApiToken(target, { need: 'read_api', purpose: 'drift', fetchImpl: countingFetch, now: deps.now, deadline });
     for (const w of pre.warnings) io.stderr.write(`tokenscope drift: warning: ${target.mask(w)}\n`);
 
-    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl });
+    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl, deadline });
     const progress = progressBar(io.stderr, opts.progress);
     let result;
     try {
@@ -98,14 +103,16 @@ export async function driftCommand(opts: DriftCliOptions, io: CliIO, deps: Drift
     } finally {
       progress.end();
     }
-    let report = result.report;
+    // Masked before rendering: Markdown escaping could otherwise cut a token into runs the masker no longer sees whole.
+    let report = maskDeep(result.report, target.mask);
     if (opts.writeBaseline && baselineFile) {
       const b = baselineFrom(report);
       fs.writeFileSync(baselineFile, serializeBaseline(b));
       io.stderr.write(`tokenscope drift: wrote ${b.accepted.length} accepted finding(s) to ${path.relative(io.cwd, baselineFile) || baselineFile}\n`);
       report = applyBaseline(report, b);
     }
-    const code = exitCodeFor(report);
+    // Past --timeout the report still shows what was read; the run fails, naming how much was not.
+    const code = deadline.reached ? EXIT_ERROR : exitCodeFor(report);
     for (const [file, format] of [[opts.jsonOutput, 'json'], [opts.junitOutput, 'junit']] as const) {
       if (file) fs.writeFileSync(path.resolve(io.cwd, file), target.mask(renderReport(report, format, false)));
     }
@@ -116,6 +123,11 @@ export async function driftCommand(opts: DriftCliOptions, io: CliIO, deps: Drift
       io.stdout.write(`tokenscope drift: ${s.projects} projects, ${s.inSync} in sync, ${s.drifted} drifted, ${s.unreadable} unreadable; ${opts.format} report in ${opts.output}\n`);
     } else {
       io.stdout.write(target.mask(renderReport(report, opts.format, opts.format === 'text' && useColor(io.stdout.isTTY, io.env))));
+    }
+    if (deadline.reached) {
+      const s = report.summary;
+      io.stderr.write(`tokenscope drift: stopped: ${deadline.words()}; ${s.unreadable} of ${s.projects} projects not read ` +
+        '(listed as unreadable in the report); give it more time with --timeout SECONDS\n');
     }
     return code;
   } catch (err) {
@@ -177,7 +189,8 @@ export function addDriftOptions(cmd: Command): Command {
     .option('--auth-log-days <n>', 'what "recently" means for --auth-log, in days', String(DEFAULT_AUTH_LOG_DAYS))
     .addOption(concurrencyOption())
     .option('--shard <i/n>', 'check only shard I of N (default: CI_NODE_INDEX/CI_NODE_TOTAL)')
-    .addOption(noProgressOption());
+    .addOption(noProgressOption())
+    .addOption(timeoutOption(DEFAULT_TIMEOUT_SECONDS.drift));
 }
 
 export const driftModule: CommandModule = {

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Command } from 'commander';
 import type { CommandModule } from '../command';
-import { concurrencyOption, tokenEnvOption, urlOption } from '../options';
+import { concurrencyOption, DEFAULT_TIMEOUT_SECONDS, timeoutOption, tokenEnvOption, urlOption } from '../options';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { summaryOf } from './index';
@@ -14,7 +14,8 @@ import { DeclaredReadError, readDeclared } from '../../drift/declared';
 import { collectPaths, resolveLock } from '../../resolve';
 import * as fs from 'fs';
 import { commandErrorMessage } from '../command-error';
-import { positiveInt } from '../flags';
+import { oneLine } from '../../util/escape';
+import { deadlineFlag, positiveInt } from '../flags';
 
 export interface ResolveCliOptions {
   synthDir: string;
@@ -24,6 +25,7 @@ export interface ResolveCliOptions {
   output: string;
   concurrency: string;
   check?: boolean;
+  timeout?: string;
 }
 
 /**
@@ -33,17 +35,18 @@ export interface ResolveCliOptions {
 export async function resolveCommand(opts: ResolveCliOptions, io: CliIO, deps: { fetchImpl?: typeof fetch } = {}): Promise<number> {
   let target: GitLabTarget | undefined;
   try {
+    const deadline = deadlineFlag(opts.timeout, DEFAULT_TIMEOUT_SECONDS.resolve);
     target = resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv });
     const concurrency = positiveInt(opts.concurrency, '--concurrency', 64);
     const declared = readDeclared(path.resolve(io.cwd, opts.synthDir), opts.stack);
     const app = collectPaths(declared);
     const outFile = path.resolve(io.cwd, opts.output);
     const previous = opts.check ? loadLockFile(opts.output, io.cwd) : fs.existsSync(outFile) ? loadLockFile(opts.output, io.cwd) : undefined;
-    await preflightApiToken(target, { need: 'read_api', purpose: 'resolve', role: 'at least Guest on the projects and groups', fetchImpl: deps.fetchImpl });
-    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl });
+    await preflightApiToken(target, { need: 'read_api', purpose: 'resolve', role: 'at least Guest on the projects and groups', fetchImpl: deps.fetchImpl, deadline });
+    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl, deadline });
     const result = await resolveLock(http, app, previous, { concurrency, gitlabUrl: target.baseUrl });
     if (result.errors.length > 0) {
-      io.stderr.write(`tokenscope resolve: GitLab did not answer every lookup: ${target.mask(result.errors[0])}; ${opts.check ? 'nothing checked' : 'nothing written'}\n`);
+      io.stderr.write(`tokenscope resolve: GitLab did not answer every lookup: ${oneLine(target.mask(result.errors[0]))}; ${opts.check ? 'nothing checked' : 'nothing written'}\n`);
       return 1;
     }
     if (opts.check && previous) return reportCheck(io, opts.output, lockDifferences(previous, result, target.baseUrl), target.baseUrl, http.requestCount);
@@ -107,6 +110,7 @@ export const resolveModule: CommandModule = {
       .option('--output <file>', 'lock file to write (with --check: to check)', LOCK_FILE_NAME)
       .option('--check', 'verify the lock file against GitLab without writing: exit 0 matches, 2 differs, 1 error (for CI)')
       .addOption(concurrencyOption())
+      .addOption(timeoutOption(DEFAULT_TIMEOUT_SECONDS.resolve))
       .addHelpText('after', helpPage('resolve'))
       .action(async (opts: ResolveCliOptions) => {
         state.exitCode = await resolveCommand(opts, io);

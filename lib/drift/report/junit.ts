@@ -1,16 +1,9 @@
 import type { DriftReport, ProjectReport } from '../types';
 import { describeFinding } from './describe';
+import { xmlText } from '../../util/escape';
 
-export function xmlEscape(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    // XML 1.0 forbids most control characters even escaped.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
-}
+/** The shared XML escaping (`lib/util/escape.ts`), under the name this module always exported. */
+export const xmlEscape = xmlText;
 
 function detail(p: ProjectReport): string {
   const lines = p.findings.map((f) => {
