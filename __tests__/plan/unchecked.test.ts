@@ -67,7 +67,7 @@ describe('plan-summary --auth-log: an unread log is never "no risks"', () => {
     const r = await run(['--auth-log', '--fail-on-risk'], planWith({}), async () => { throw new TypeError('fetch failed'); });
     expect(r.code).toBe(1);
     expect(r.out).not.toContain('No risks found.');
-    expect(r.err).toBe('tokenscope plan-summary: not checked: auth log of acme/web unreadable: POST https://gitlab.example.com/api/graphql: fetch failed\n');
+    expect(r.err).toBe('tokenscope plan-summary: not checked: auth log of acme/web unreadable: POST https://gitlab.example.com/api/graphql: connection to gitlab.example.com failed (fetch failed)\n');
   });
 
   it('without --fail-on-risk the summary still says what was not checked, exit 0', async () => {
