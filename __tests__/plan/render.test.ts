@@ -76,7 +76,7 @@ describe('Markdown for the merge request note', () => {
 describe('JSON', () => {
   it('has the documented shape', () => {
     const json = JSON.parse(renderJson(fullSummary()));
-    expect(Object.keys(json)).toEqual(['version', 'summary', 'widget', 'stacks', 'risks', 'warnings']);
+    expect(Object.keys(json)).toEqual(['version', 'summary', 'widget', 'stacks', 'risks', 'warnings', 'notChecked']);
     expect(json.version).toBe(1);
     expect(json.widget).toEqual({ create: 5, update: 6, delete: 4 });
     expect(json.stacks.map((s: { stack: string }) => s.stack)).toEqual(['acme', 'platform']);

@@ -1,4 +1,4 @@
-import type { GitLabTarget } from '../gitlab/config';
+import { shownTokenEnv, type GitLabTarget } from '../gitlab/config';
 import type { Deadline } from '../gitlab/deadline';
 import { GitLabHttp, GitLabHttpError, GitLabResponse, RetryPolicy, gitlabErrorText } from '../gitlab/http';
 import { notGitLabRootMessage } from '../gitlab/answers';
@@ -80,6 +80,13 @@ export function explainAuthFailure(
   return new PreflightError('refused', refusedTokenMessage(opts.purpose, opts.need, target.tokenSource ?? 'GITLAB_TOKEN', shown, opts.role, reason));
 }
 
+/** Which variable to set, named as the user chose it (`--token-env NAME`) or by default. */
+function noTokenReason(target: GitLabTarget): string {
+  const name = target.tokenVars?.[0] ?? 'GITLAB_TOKEN';
+  if (!target.tokenEnvGiven || name === 'GITLAB_TOKEN') return `set ${name} to one (or name its variable with --token-env NAME)`;
+  return `${shownTokenEnv(name)} (named by --token-env) is not set or empty; set it to the token, or name the variable that holds it`;
+}
+
 /**
  * Run before a command talks to GitLab, so that every command fails early with
  * the same words. Offline: the token's form (job tokens, deploy tokens and other
@@ -90,7 +97,7 @@ export async function preflightApiToken(target: GitLabTarget, opts: PreflightOpt
   const base = tokenRequirement(opts.purpose, opts.need, opts.role);
   const source = target.tokenSource ?? 'GITLAB_TOKEN';
   if (!target.token) {
-    throw new PreflightError('no_token', `${base}: set GITLAB_TOKEN to one (or name its variable with --token-env NAME)`);
+    throw new PreflightError('no_token', `${base}: ${noTokenReason(target)}`);
   }
   const now = opts.now ?? new Date();
   const cls = classifyToken(target.token, { source, now });

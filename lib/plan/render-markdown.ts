@@ -24,6 +24,11 @@ export function renderMarkdown(summary: PlanSummary, opts: MarkdownOptions = {})
     for (const r of summary.risks) out.push(`- ${escapeText(r.message)}`);
     out.push('');
   }
+  if (summary.notChecked.length > 0) {
+    out.push(`#### :x: Not checked (${summary.notChecked.length})`, '');
+    for (const w of summary.notChecked) out.push(`- ${escapeText(w)}`);
+    out.push('');
+  }
   if (summary.warnings.length > 0) {
     out.push('#### Warnings', '');
     for (const w of summary.warnings) out.push(`- ${escapeText(w)}`);
@@ -47,7 +52,8 @@ export function summaryLine(summary: PlanSummary): string {
   }
   const kinds = ([['created', t.created], ['destroyed', t.destroyed], ['updated', t.updated], ['replaced', t.replaced], ['forgotten', t.forgotten]] as const)
     .filter(([, n]) => n > 0).map(([w, n]) => `${n} ${w}`).join(', ');
-  const risk = t.risks > 0 ? ` ${t.risks} ${t.risks === 1 ? 'risk' : 'risks'}.` : ' No risks found.';
+  const unchecked = summary.notChecked.length > 0 ? ' Not every risk could be checked (see "Not checked").' : '';
+  const risk = (t.risks > 0 ? ` ${t.risks} ${t.risks === 1 ? 'risk' : 'risks'}.` : unchecked ? '' : ' No risks found.') + unchecked;
   return `${stacks}: ${t.scopesChanged} job-token ${t.scopesChanged === 1 ? 'scope changes' : 'scopes change'} (${kinds}); ` +
     `${t.entriesAdded} ${t.entriesAdded === 1 ? 'entry' : 'entries'} added, ${t.entriesRemoved} removed.${risk}`;
 }

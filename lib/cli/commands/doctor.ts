@@ -6,6 +6,7 @@ import { DEFAULT_TIMEOUT_SECONDS, timeoutOption } from '../options';
 import { deadlineFlag } from '../flags';
 import { errorLine } from '../command-error';
 import { diagnoseToken } from '../../doctor/diagnose';
+import { checkTokenEnvName } from '../../gitlab/config';
 import { resolveDoctorSources } from '../../doctor/input';
 import { renderJson, renderText } from '../../doctor/render';
 import { EXPECT_ALIASES, parseExpect } from '../../doctor/types';
@@ -42,6 +43,7 @@ export const doctorCommand: CommandModule = {
         }
         let deadline;
         try {
+          checkTokenEnvName(flags.tokenEnv, io.env);
           deadline = deadlineFlag(flags.timeout, DEFAULT_TIMEOUT_SECONDS.doctor);
         } catch (err) {
           io.stderr.write(errorLine('doctor', (err as Error).message));

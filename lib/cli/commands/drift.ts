@@ -7,10 +7,11 @@ import { deadlineFlag, positiveInt } from '../flags';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { summaryOf } from './index';
-import { ConfigError, resolveTarget, GitLabTarget } from '../../gitlab/config';
+import { ConfigError, resolveTarget, GitLabTarget, normalizeBaseUrl, URL_ENV_VARS } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
 import { maskDeep } from '../../gitlab/secrets';
-import { readLockFile, LockFileError } from '../../lockfile';
+import { readLockFile, LockFileError, LOCK_FILE_NAME } from '../../lockfile';
+import { lockInstanceProblem } from '../../constructs/lock-instance';
 import { preflightApiToken, PreflightError } from '../../doctor';
 import {
   applyBaseline, baselineFrom, BaselineError, DEFAULT_AUTH_LOG_DAYS, DeclaredReadError, exitCodeFor, EXIT_ERROR, FORMATS, Format,
@@ -18,7 +19,10 @@ import {
   ShardError, useColor, DriftReport, Baseline, Shard,
 } from '../../drift';
 import { progressBar } from '../../drift/progress';
+import { declaredFromFiles, readStackFiles } from '../../drift/declared';
+import { stackGitLabUrl } from '../../drift/stack-url';
 import { commandErrorMessage } from '../command-error';
+import { errorJson } from '../argv';
 import { driftMermaid } from '../../reach/drift-mermaid';
 
 export const DEFAULT_BASELINE = 'tokenscope.baseline.json';
@@ -65,14 +69,22 @@ export async function driftCommand(opts: DriftCliOptions, io: CliIO, deps: Drift
   let target: GitLabTarget | undefined;
   try {
     const deadline = deadlineFlag(opts.timeout, DEFAULT_TIMEOUT_SECONDS.drift, deps.clock);
-    target = resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv });
     const concurrency = positiveInt(opts.concurrency, '--concurrency', 64);
     const authLogDays = positiveInt(opts.authLogDays, '--auth-log-days', 3650);
     const shard: Shard | undefined = opts.shard ? parseShard(opts.shard) : shardFromEnv(io.env);
     const baselineFile = opts.baseline ? path.resolve(io.cwd, opts.baseline) : opts.writeBaseline ? path.resolve(io.cwd, DEFAULT_BASELINE) : undefined;
     const baseline: Baseline | undefined = baselineFile && !opts.writeBaseline ? readBaseline(baselineFile) : undefined;
     const synthDir = path.resolve(io.cwd, opts.synthDir);
+    // The declaration first: a synth dir that declares nothing (or is broken) stops before any request.
+    const files = readStackFiles(synthDir, opts.stack);
+    const declared = declaredFromFiles(synthDir, files);
+    const stackUrl = stackGitLabUrl(files);
+    target = resolveTarget(io.env, { url: opts.url ?? stackUrl, tokenEnv: opts.tokenEnv });
+    for (const w of instanceWarnings(opts.url, stackUrl, io.env)) io.stderr.write(`tokenscope drift: warning: ${w}\n`);
     const lock = readLockFile(io.cwd);
+    if (lock?.gitlabUrl && lockInstanceProblem(lock, target.baseUrl)) {
+      io.stderr.write(`tokenscope drift: warning: ${LOCK_FILE_NAME} was resolved against ${lock.gitlabUrl}, not ${target.baseUrl}; its ids are checked against ${target.baseUrl}\n`);
+    }
 
     let preflightRequests = 0;
     const baseFetch = deps.fetchImpl ?? fetch;
@@ -85,7 +97,7 @@ export async function driftCommand(opts: DriftCliOptions, io: CliIO, deps: Drift
     let result;
     try {
       result = await runDrift({
-        synthDir, stacks: opts.stack, http, lock, authLog: opts.authLog, authLogDays, now: deps.now, concurrency, shard, baseline,
+        synthDir, stacks: opts.stack, declared, http, lock, authLog: opts.authLog, authLogDays, now: deps.now, concurrency, shard, baseline,
         onProgress: (d, t) => progress.update(d, t), priorRequests: preflightRequests,
       });
     } finally {
@@ -119,14 +131,46 @@ export async function driftCommand(opts: DriftCliOptions, io: CliIO, deps: Drift
     }
     return code;
   } catch (err) {
-    io.stderr.write(commandErrorMessage(err, target, {
+    const line = commandErrorMessage(err, target, {
       command: 'drift',
       env: io.env,
       tokenEnv: opts.tokenEnv,
       expected: [PreflightError, ConfigError, DeclaredReadError, LockFileError, BaselineError, ShardError],
-    }));
+    });
+    io.stderr.write(line);
+    // The report files a CI job keeps say what happened instead of being missing (stdout gets it from runCli).
+    const files = [opts.jsonOutput, opts.format === 'json' ? opts.output : undefined].filter((f): f is string => !!f);
+    for (const f of files) {
+      try {
+        fs.writeFileSync(path.resolve(io.cwd, f), errorJson('drift', line.trimEnd(), EXIT_ERROR));
+      } catch {
+        // The error above is what matters; an unwritable report path adds nothing to it.
+      }
+    }
     return EXIT_ERROR;
   }
+}
+
+/**
+ * The stacks say which instance they were synthesized for: without --url drift
+ * checks that one; a --url (or URL variable, which the stack's URL overrides)
+ * naming another instance gets a warning, since ids and paths belong to one instance.
+ */
+export function instanceWarnings(flagUrl: string | undefined, stackUrl: string | undefined, env: Readonly<Record<string, string | undefined>>): string[] {
+  if (!stackUrl) return [];
+  if (flagUrl !== undefined) {
+    const given = normalizeBaseUrl(flagUrl);
+    return given === stackUrl ? [] : [`--url names ${given}, but the stacks were synthesized for ${stackUrl} (the GitLab provider's base_url); checking ${given}`];
+  }
+  const name = URL_ENV_VARS.find((v) => env[v] !== undefined && env[v]!.trim() !== '');
+  if (!name) return [];
+  let fromEnv: string;
+  try {
+    fromEnv = normalizeBaseUrl(env[name]!);
+  } catch {
+    return [];
+  }
+  return fromEnv === stackUrl ? [] : [`${name} names ${fromEnv}, but the stacks were synthesized for ${stackUrl} (the GitLab provider's base_url); checking ${stackUrl} (pass --url to check another instance)`];
 }
 
 export function addDriftOptions(cmd: Command): Command {

@@ -29,7 +29,7 @@ import { serializeWidgetReport } from '../../plan/widget-report';
 import { groupMembersForPlan, reachPlanJson, reachPlanMarkdown, reachPlanSection } from '../../reach/plan-section';
 import { wholeNumberFlag } from '../flags';
 
-/** Exit codes: 0 summary produced, 1 error, 3 risks found with --fail-on-risk. */
+/** Exit codes: 0 summary produced, 1 error (with --fail-on-risk also: a risk check that could not be made), 3 risks found with --fail-on-risk. */
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_RISK = 3;
@@ -112,6 +112,7 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
     let names = mergeNames(namesFromPlans(plans), lock ? namesFromLock(lock) : emptyNames());
     let scopes = analyzePlans(plans, names);
     let authLogs: AuthLogs | undefined;
+    const notChecked: string[] = [];
     let enforced: Set<string> | undefined;
     let http: GitLabHttp | undefined;
     if (opts.resolve || opts.authLog || opts.expandGroups) {
@@ -131,9 +132,9 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
       if (opts.authLog) {
         const paths = scopes.filter(needsAuthLog).map((s) => s.project.path as string);
         const unnamed = scopes.filter((s) => !s.project.path && s.project.id !== null).map((s) => s.project.label);
-        if (unnamed.length > 0) warnings.push(`auth log not read for ${unnamed.join(', ')}: the project is known only by id (use --resolve or the lock file)`);
+        if (unnamed.length > 0) notChecked.push(`auth log not read for ${unnamed.join(', ')}: the project is known only by id (use --resolve or the lock file)`);
         const logs = await fetchAuthLogs(http, paths);
-        warnings.push(...logs.warnings);
+        notChecked.push(...logs.warnings);
         authLogs = logs.value;
       }
       // With GitLab at hand: a scope planned off where the instance enforces the allowlist never settles.
@@ -146,7 +147,7 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
     }
 
     // Masked before rendering: Markdown escaping could otherwise cut a token into runs the masker no longer sees whole.
-    const summary = maskDeep(buildSummary({ plans, scopes, authLogs, warnings, enforced, now }), mask);
+    const summary = maskDeep(buildSummary({ plans, scopes, authLogs, warnings, notChecked, enforced, now }), mask);
     const footer = pipelineFooter(io.env);
     // Permissions are not in the plan JSON (they travel in a // comment): read them from the synth dir.
     let policies: PolicySection | undefined;
@@ -177,8 +178,12 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
       io.stderr.write(`tokenscope plan-summary: ${result.action} note ${result.noteId} on merge request !${mr.iid}\n`);
     }
     for (const w of summary.warnings) io.stderr.write(`tokenscope plan-summary: warning: ${mask(w)}\n`);
+    for (const w of summary.notChecked) io.stderr.write(`tokenscope plan-summary: not checked: ${mask(w)}\n`);
     if (deadline.reached) return fail(`stopped: ${deadline.words()}; what was not read is in the warnings above; give it more time with --timeout SECONDS`);
-    return opts.failOnRisk && (summary.risks.length > 0 || reach.risks.length > 0) ? EXIT_RISK : EXIT_OK;
+    if (!opts.failOnRisk) return EXIT_OK;
+    // An unread source is never "no risks": what could not be checked fails the gate, before any risk found.
+    if (summary.notChecked.length > 0) return EXIT_ERROR;
+    return summary.risks.length > 0 || reach.risks.length > 0 ? EXIT_RISK : EXIT_OK;
   } catch (e) {
     // Expected failures (PlanInputError, LockFileError, ConfigError, PreflightError, MrNoteError, GitLabHttpError) carry a message meant for people.
     return fail(e instanceof Error ? e.message : String(e));

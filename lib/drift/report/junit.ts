@@ -6,7 +6,12 @@ import { xmlText } from '../../util/escape';
 export const xmlEscape = xmlText;
 
 function detail(p: ProjectReport): string {
-  const lines = p.findings.map((f) => `${f.kind}${f.target ? ` ${f.target}` : ''}: ${describeFinding(f)}${f.accepted ? ' (accepted in baseline)' : ''}`);
+  const lines = p.findings.map((f) => {
+    const words = describeFinding(f);
+    // Entry findings' words start with their target already: name it once.
+    const target = f.target && !words.startsWith(`${f.target}:`) ? ` ${f.target}` : '';
+    return `${f.kind}${target}: ${words}${f.accepted ? ' (accepted in baseline)' : ''}`;
+  });
   if (p.error) lines.unshift(p.error);
   return lines.join('\n');
 }
