@@ -97,6 +97,16 @@ describe('an ops repo made by tokenscope init, against the sandbox', () => {
     expect(r.out).not.toContain(OPS_READ.slice(6, 18));
   }, SLOW);
 
+  it('npx tokenscope reach writes a self-contained HTML report from the installed package (cytoscape and the page script inlined)', async () => {
+    const r = await run('npx', ['--no-install', 'tokenscope', 'reach', '--group', 'acme', '--include-subgroups', '--url', sandbox.url, '--format', 'html', '--output', 'reach.html'], repo, npmEnv({ GITLAB_TOKEN: OPS_READ }));
+    expect(r.code).toBe(0);
+    const html = fs.readFileSync(path.join(repo, 'reach.html'), 'utf8');
+    expect(html).toContain('acme/web/storefront');
+    expect(html).toMatch(/cytoscape/i);
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).not.toContain(OPS_READ.slice(6, 18));
+  }, SLOW);
+
   it('tokenscope sandbox names its seed as a file inside the installed package', async () => {
     const bin = path.join(repo, 'node_modules', 'tokenscope', 'dist', 'bin', 'tokenscope.js');
     const child = spawn(process.execPath, [bin, 'sandbox'], { cwd: repo, env: npmEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
