@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { jsonErrorReason } from './util/json-error';
+import { readFailureReason, readTextFile } from './util/read-file';
 
 /**
  * `tokenscope.lock.json`: GitLab path -> numeric id for every project and group
@@ -30,21 +31,33 @@ export function lockKey(fullPath: string): string {
   return fullPath.toLowerCase();
 }
 
+/**
+ * What to do with a lock file that cannot be used. Not "run resolve" alone:
+ * resolve and synth read the lock file too, so they would fail on it again.
+ */
+export function corruptLockFix(source: string): string {
+  return `delete ${source}, synthesize without it (\`npx cdktf synth\`) and run \`tokenscope resolve\` to write it again`;
+}
+
 export function parseLockFile(text: string, source = LOCK_FILE_NAME): LockFile {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new LockFileError(`${source} is not valid JSON (${jsonErrorReason(e)}); run \`tokenscope resolve\` to rewrite it`);
+    throw new LockFileError(`${source} is not valid JSON (${jsonErrorReason(e)}); ${corruptLockFix(source)}`);
   }
   const d = data as Partial<LockFile> | null;
-  if (!d || typeof d !== 'object' || d.version !== 1 || typeof d.projects !== 'object' || typeof d.groups !== 'object' || !d.projects || !d.groups) {
-    throw new LockFileError(`${source} is not a tokenscope lock file (expected {"version":1,"projects":{...},"groups":{...}}); run \`tokenscope resolve\``);
+  if (!d || typeof d !== 'object' || d.version !== 1 || typeof d.projects !== 'object' || typeof d.groups !== 'object' || !d.projects || !d.groups
+    || Array.isArray(d.projects) || Array.isArray(d.groups)) {
+    throw new LockFileError(`${source} is not a tokenscope lock file (expected {"version":1,"projects":{...},"groups":{...}}); ${corruptLockFix(source)}`);
+  }
+  if (d.gitlabUrl !== undefined && typeof d.gitlabUrl !== 'string') {
+    throw new LockFileError(`${source}: gitlabUrl must be the GitLab URL as a string, got ${JSON.stringify(d.gitlabUrl)}; ${corruptLockFix(source)}`);
   }
   for (const kind of ['projects', 'groups'] as const) {
     for (const [p, id] of Object.entries(d[kind] as Record<string, unknown>)) {
       if (!Number.isSafeInteger(id) || (id as number) <= 0) {
-        throw new LockFileError(`${source}: ${kind}["${p}"] must be a positive integer id, got ${JSON.stringify(id)}`);
+        throw new LockFileError(`${source}: ${kind}["${p}"] must be a positive integer id, got ${JSON.stringify(id)}; ${corruptLockFix(source)}`);
       }
     }
   }
@@ -74,7 +87,7 @@ export function serializeLockFile(lock: LockFile): string {
 export function readLockFile(dir: string, name = LOCK_FILE_NAME): LockFile | undefined {
   const file = path.join(dir, name);
   if (!fs.existsSync(file)) return undefined;
-  return parseLockFile(fs.readFileSync(file, 'utf8'), file);
+  return parseLockFile(readTextFile(file, (m) => new LockFileError(m)), file);
 }
 
 /**
@@ -91,7 +104,7 @@ export function loadLockFile(file: string, cwd: string): LockFile {
     if (code === 'ENOENT') {
       throw new LockFileError(`lock file ${file} does not exist; run \`tokenscope resolve\` to create it, or drop the lock file setting`);
     }
-    throw new LockFileError(`${file}: cannot read (${code ?? (e as Error).message})`);
+    throw new LockFileError(`${file}: cannot read (${readFailureReason(e)})`);
   }
   return parseLockFile(text, file);
 }

@@ -11,7 +11,7 @@ describe('commandErrorMessage', () => {
     // The shared wording names the command itself, so the prefix is not doubled.
     expect(msg).toBe(
       'tokenscope drift needs a personal, project or group access token with read_api (or api) and the Maintainer role on the projects; ' +
-        'GitLab refuses GITLAB_TOKEN (glpat-****9876): it is revoked, expired or mistyped\n',
+        `GitLab refuses GITLAB_TOKEN (glpat-****9876): ${'it is revoked, expired or mistyped (GitLab does not say which); create a new token and store it in GITLAB_TOKEN, checking that the variable holds the whole token'}\n`,
     );
     expect(msg).not.toContain(TOKEN);
   });

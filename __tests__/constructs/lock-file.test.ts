@@ -106,16 +106,55 @@ describe('lock file', () => {
     );
   });
 
-  test('parse errors name the file and the fix', () => {
-    expect(() => parseLockFile('{', 'x.json')).toThrow(/^x\.json is not valid JSON \(.*\); run `tokenscope resolve` to rewrite it$/);
+  test('parse errors name the file and the fix: delete it, synthesize, resolve (not the command that just failed)', () => {
+    const fix = 'delete x.json, synthesize without it (`npx cdktf synth`) and run `tokenscope resolve` to write it again';
+    expect(() => parseLockFile('{', 'x.json')).toThrow(new RegExp(`^x\\.json is not valid JSON \\(.*\\); ${fix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
     // Node quotes the start of the input; a pasted secret must not come back in the message.
-    expect(() => parseLockFile('glpat-secretsecretsecret', 'x.json')).toThrow(/^x\.json is not valid JSON \(Unexpected token 'g'\); run/);
+    expect(() => parseLockFile('glpat-secretsecretsecret', 'x.json')).toThrow(`x.json is not valid JSON (Unexpected token 'g'); ${fix}`);
     expect(() => parseLockFile('{"version":2}', 'x.json')).toThrow(
-      'x.json is not a tokenscope lock file (expected {"version":1,"projects":{...},"groups":{...}}); run `tokenscope resolve`',
+      `x.json is not a tokenscope lock file (expected {"version":1,"projects":{...},"groups":{...}}); ${fix}`,
+    );
+    expect(() => parseLockFile('{"version":1,"projects":[],"groups":{}}', 'x.json')).toThrow(
+      `x.json is not a tokenscope lock file (expected {"version":1,"projects":{...},"groups":{...}}); ${fix}`,
     );
     expect(() => parseLockFile('{"version":1,"projects":{"a/b":"12"},"groups":{}}', 'x.json')).toThrow(
-      'x.json: projects["a/b"] must be a positive integer id, got "12"',
+      `x.json: projects["a/b"] must be a positive integer id, got "12"; ${fix}`,
     );
+    expect(() => parseLockFile('{"version":1,"gitlabUrl":7,"projects":{},"groups":{}}', 'x.json')).toThrow(
+      `x.json: gitlabUrl must be the GitLab URL as a string, got 7; ${fix}`,
+    );
+  });
+
+  test('synth refuses a lock file resolved against another instance than the stack\'s baseUrl', () => {
+    const app = Testing.app();
+    const stack = new TokenScopeStack(app, 's', { baseUrl: 'https://gitlab.example.com/api/v4/', lockFile: { ...lock, gitlabUrl: 'https://gitlab.other.org' } });
+    new JobTokenScope(stack, 'web', { project: 'acme/web', allowProjects: ['acme/api'] });
+    expect(synthError(stack)).toContain(
+      '[s] TokenScopeStack s: the lock file was resolved against https://gitlab.other.org, but the stack\'s baseUrl is https://gitlab.example.com; ' +
+        'ids belong to one instance. Synthesize with TOKENSCOPE_LOCK_FILE=off and run `tokenscope resolve --url https://gitlab.example.com`, or fix baseUrl',
+    );
+  });
+
+  test('the same instance written differently, or a side that does not say, is fine', () => {
+    for (const [baseUrl, gitlabUrl] of [['https://GitLab.example.com/', 'https://gitlab.example.com/api/v4'], [undefined, 'https://x.org'], ['https://x.org', undefined]]) {
+      const app = Testing.app();
+      const stack = new TokenScopeStack(app, 's', { baseUrl, lockFile: { ...lock, ...(gitlabUrl ? { gitlabUrl } : {}) } });
+      new JobTokenScope(stack, 'web', { project: 'acme/web', allowProjects: ['acme/api'] });
+      expect(scopes(synthJson(stack)).scope_acme_web.target_project_ids).toEqual([12]);
+    }
+  });
+
+  test('a project whose allowlist names its own id (through the lock file) fails synth', () => {
+    const app = Testing.app();
+    const stack = new TokenScopeStack(app, 's', { lockFile: lock });
+    new JobTokenScope(stack, 'api', { project: 'acme/api', allowProjects: ['acme/deployer', '12'] });
+    new JobTokenScope(stack, 'deployer', { project: '5', allowProjects: ['acme/Deployer'] });
+    const msg = synthError(stack);
+    expect(msg).toContain(
+      '[s/api] JobTokenScope for project "acme/api": allowProjects[1] "12" is the project itself; a project always reaches itself and GitLab ' +
+        'refuses it ("Target project can\'t be the same as the source project"). Remove it.',
+    );
+    expect(msg).toContain('[s/deployer] JobTokenScope for project "5": allowProjects[0] "acme/Deployer" is the project itself;');
   });
 
   test('serialization is sorted and stable; keys are lower-cased', () => {

@@ -135,7 +135,8 @@ describe('tokenscope doctor (CLI)', () => {
   it('connection refused: clear message', async () => {
     const r = await doctor({ GITLAB_TOKEN: PAT, GITLAB_URL: closedUrl });
     expect(r.out).toContain(
-      `[fail] gitlab.reachable   cannot reach ${closedUrl}: GET ${closedUrl}/api/v4/personal_access_tokens/self: connection refused (is the URL right and GitLab up?)\n`,
+      `[fail] gitlab.reachable   cannot reach ${closedUrl}: GET ${closedUrl}/api/v4/personal_access_tokens/self: connection refused by ${closedUrl.slice(7)}: ` +
+        'nothing listens on that port; check the port in the GitLab URL and that GitLab is up\n',
     );
     expect(r.code).toBe(1);
   });

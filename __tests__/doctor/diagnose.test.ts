@@ -22,7 +22,7 @@ const T = {
   jobTwoPolicies: 'glcbt-64_runningJobTokenTwo00011',
   jobNoUrl: 'glcbt-64_runningJobTokenNoUrl0012',
   finished: 'glcbt-64_finishedJobTokenEtl0002',
-  deploy: 'gldt-deploy-token-storefront-0003',
+  deploy: 'gldt-storefront-dpl-tkn-000003',
   legacy: 'AbCdEfGhIjKlMnOpQrSt',
   garbage: 'this-is-definitely-not-a-token-xyz',
 };
@@ -113,7 +113,7 @@ describe('diagnoseToken: access tokens', () => {
     expect(byId(report, 'token.accepted')).toMatchObject({
       status: 'fail',
       message:
-        'GitLab refuses this token (GET /api/v4/personal_access_tokens/self: 401 "Token was revoked. You have to re-authorize from the user."): the token was revoked',
+        'GitLab refuses this token (GET /api/v4/personal_access_tokens/self: 401 "Token was revoked. You have to re-authorize from the user."): it was revoked',
     });
     expect(report.verdict).toMatch(/^Invalid: a personal access token \(glpat-\*\*\*\*0005\): GitLab refuses this token/);
     expect(requests).toHaveLength(1);
@@ -121,7 +121,7 @@ describe('diagnoseToken: access tokens', () => {
 
   it('expired: valid false', async () => {
     const { report, exitCode } = await run({ token: T.expired });
-    expect(byId(report, 'token.accepted').message).toMatch(/: the token has expired$/);
+    expect(byId(report, 'token.accepted').message).toMatch(/: it has expired$/);
     expect(report.valid).toBe(false);
     expect(exitCode).toBe(1);
   });

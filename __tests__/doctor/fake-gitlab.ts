@@ -98,7 +98,7 @@ export function fakeGitLabHandler(tokens: Record<string, FakeToken>, now = new D
       if (!t || via === 'job' || t.kind === 'job' || t.kind === 'deploy') return unauthorized;
       if (t.kind === 'oauth') return json(404, { message: '404 Not Found' });
       if (t.revoked) return json(401, { error: 'invalid_token', error_description: 'Token was revoked. You have to re-authorize from the user.' });
-      if (expired(t, now)) return json(401, { error: 'invalid_token', error_description: 'Token has expired.' });
+      if (expired(t, now)) return json(401, { error: 'invalid_token', error_description: 'Token is expired. You can either do re-authorization or token refresh.' });
       return json(200, {
         id: 1, name: t.name ?? 'automation', revoked: false, active: true, created_at: '2026-01-01T00:00:00Z',
         expires_at: t.expiresAt ?? null, last_used_at: null, scopes: t.scopes ?? ['api'], user_id: userOf(t).id,

@@ -102,10 +102,10 @@ describe('preflightApiToken', () => {
     expect(e.message).toBe(`${BASE}; GITLAB_TOKEN (glpat-****0002) has the scopes read_repository: create a token with read_api`);
   });
 
-  it('refuses a revoked token: revoked, expired or mistyped', async () => {
+  it('refuses a revoked token, saying so', async () => {
     const e = await failure((await preflight('glpat-preflight-revoked-0000000003')).run);
     expect(e.code).toBe('refused');
-    expect(e.message).toBe(`${BASE}; GitLab refuses GITLAB_TOKEN (glpat-****0003): it is revoked, expired or mistyped`);
+    expect(e.message).toBe(`${BASE}; GitLab refuses GITLAB_TOKEN (glpat-****0003): it was revoked; create a new token and store it in GITLAB_TOKEN`);
   });
 
   it('warns about expiry within 7 days', async () => {
@@ -120,7 +120,7 @@ describe('preflightApiToken', () => {
       graphql: () => ({ status: 401, body: '{"errors":[{"message":"Invalid token"}]}' }),
     });
     const e = await failure(run);
-    expect(e.message).toBe(`${BASE}; GitLab refuses GITLAB_TOKEN (****cdef): it is revoked, expired or mistyped`);
+    expect(e.message).toBe(`${BASE}; GitLab refuses GITLAB_TOKEN (****cdef): it is revoked, expired or mistyped (GitLab does not say which); create a new token and store it in GITLAB_TOKEN, checking that the variable holds the whole token`);
     expect(requests.map((r) => r.path)).toEqual(['/api/graphql']);
   });
 
@@ -140,7 +140,7 @@ describe('preflightApiToken', () => {
   it('explainAuthFailure maps any 401 to the same words, and ignores others', () => {
     const t = { token: 'glpat-preflight-read-api-000000001', tokenSource: 'GITLAB_TOKEN' };
     const e = explainAuthFailure({ status: 401, json: { errors: [{ message: 'Invalid token' }] } }, t, { purpose: 'drift', need: 'read_api' });
-    expect(e?.message).toBe(`${BASE}; GitLab refuses GITLAB_TOKEN (glpat-****0001): it is revoked, expired or mistyped`);
+    expect(e?.message).toBe(`${BASE}; GitLab refuses GITLAB_TOKEN (glpat-****0001): it is revoked, expired or mistyped (GitLab does not say which); create a new token and store it in GITLAB_TOKEN, checking that the variable holds the whole token`);
     expect(explainAuthFailure({ status: 200, json: {} }, t, { purpose: 'drift', need: 'read_api' })).toBeUndefined();
   });
 });

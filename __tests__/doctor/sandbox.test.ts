@@ -129,7 +129,7 @@ describe('doctor against the sandbox: failures', () => {
   it('revoked', async () => {
     const { code, j } = await doctor(T.revoked);
     expect(c(j, 'token.accepted').message).toBe(
-      'GitLab refuses this token (GET /api/v4/personal_access_tokens/self: 401 "Token was revoked. You have to re-authorize from the user."): the token was revoked',
+      'GitLab refuses this token (GET /api/v4/personal_access_tokens/self: 401 "Token was revoked. You have to re-authorize from the user."): it was revoked',
     );
     expect(j.valid).toBe(false);
     expect(code).toBe(1);
@@ -137,7 +137,7 @@ describe('doctor against the sandbox: failures', () => {
 
   it('expired', async () => {
     const { code, j } = await doctor(T.expired);
-    expect(c(j, 'token.accepted').message).toMatch(/: the token has expired$/);
+    expect(c(j, 'token.accepted').message).toMatch(/: it has expired$/);
     expect(code).toBe(1);
   });
 

@@ -197,6 +197,16 @@ describe('baseline', () => {
       /^baseline b\.json: accepted\[0\] needs a "project" and a "kind" \(one of limit_access_mismatch, /,
     );
   });
+
+  it('refuses a declared that is not a boolean and a target that is not a path', () => {
+    const one = (a: Record<string, unknown>) => JSON.stringify({ version: 1, accepted: [{ project: 'acme/x', kind: 'limit_access_mismatch' }, { project: 'acme/x', ...a }] });
+    expect(() => parseBaseline(one({ kind: 'limit_access_mismatch', declared: 'true' }), 'b.json')).toThrow(
+      'baseline b.json: accepted[1].declared is "true"; it must be true or false (not a string)',
+    );
+    expect(() => parseBaseline(one({ kind: 'missing_project_entry', target: 302 }), 'b.json')).toThrow(
+      'baseline b.json: accepted[1].target is 302; it must be the target\'s full path, a string',
+    );
+  });
 });
 
 describe('exit codes', () => {

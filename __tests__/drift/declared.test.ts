@@ -36,7 +36,7 @@ describe('declared reader on real synth output', () => {
     expect(d).toHaveLength(11);
     const etl = d.find((s) => s.project.path === 'acme/data/etl');
     expect(etl).toEqual({
-      stack: 'acme-data', resource: 'scope_acme_data_etl', project: { path: 'acme/data/etl' }, enabled: true,
+      stack: 'acme-data', file: path.join(plain, 'cdktf.out', 'stacks', 'acme-data', 'cdk.tf.json'), resource: 'scope_acme_data_etl', project: { path: 'acme/data/etl' }, enabled: true,
       projects: [{ id: 401 }, { path: 'acme/platform/deployer' }], groups: [],
     });
     const deployer = d.find((s) => s.project.path === 'acme/platform/deployer');

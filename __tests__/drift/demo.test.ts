@@ -20,7 +20,24 @@ describe('tokenscope demo (npm start)', () => {
     const out = io.out();
     const report = out.slice(out.indexOf('tokenscope drift: '), out.indexOf('\nThe demo org'));
     expect(report).toBe(readmeDemoOutput());
-    expect(out).toMatch(/\nThe demo org's live state differs from main\.ts on purpose\. A real run would exit 2 \(0 in sync, 2 drift, 1 unreadable or error\)\. Sandbox: \d+ HTTP requests, 0 mutations\.\n$/);
+    expect(out.split('\n')[0]).toMatch(/^tokenscope demo: sandbox GitLab at http:\/\/127\.0\.0\.1:\d+ with the acme org; tokenscope's built-in acme example app \(main\.ts\) synthesized to \S+ \(temporary\)$/);
+    expect(out).toMatch(/\nThe demo org's live state differs from the example app on purpose\. A real run would exit 2 \(0 in sync, 2 drift, 1 unreadable or error\)\. Sandbox: \d+ HTTP requests, 0 mutations\.\n$/);
+  });
+
+  it('run from an ops repo, says it checks its own example, not ./main.ts', async () => {
+    const ops = fs.mkdtempSync(path.join(require('os').tmpdir(), 'demo-ops-'));
+    try {
+      fs.writeFileSync(path.join(ops, 'main.ts'), '// the ops repo\'s own app\n');
+      const io = memoryIO({}, ops);
+      expect(await demoCommand({ format: 'text', faultRate: '0', progress: false }, io)).toBe(0);
+      const example = path.join(__dirname, '..', '..', 'main.ts');
+      expect(io.out().split('\n')[0]).toContain(
+        `with the acme org; tokenscope's built-in acme example app (${example}) (not ./main.ts: the demo always checks this example ` +
+          'against the demo org; `tokenscope drift` checks your app) synthesized to ',
+      );
+    } finally {
+      fs.rmSync(ops, { recursive: true, force: true });
+    }
   });
 
   it('refuses a fault rate outside 0..1 with the exact words', async () => {

@@ -68,7 +68,9 @@ describe('report formats', () => {
       ['acme', 'acme', 'acme/web'], ['acme', 'acme', 'acme/api'], ['other', 'other', 'acme/<odd>&"name"'], ['other', 'other', 'acme/ops'],
     ]);
     expect(cases[0].children.map((c) => [c.name, c.attrs.type, c.attrs.message])).toEqual([['failure', 'drift', 'drifted: missing_project_entry']]);
-    expect(cases[0].children[0].text).toContain('missing_project_entry acme/api');
+    // The target is named once, not `missing_project_entry acme/api: acme/api: ...`.
+    expect(cases[0].children[0].text).toContain('missing_project_entry: acme/api: declared, not in GitLab&apos;s project allowlist');
+    expect(cases[0].children[0].text).not.toContain('acme/api: acme/api');
     expect(cases[1].children).toEqual([]);
     expect(cases[2].children.map((c) => [c.name, c.attrs.type, c.attrs.message])).toEqual([['error', 'permission_denied', 'needs Maintainer <role>']]);
     expect(cases[3].children.map((c) => c.name)).toEqual(['system-out']);
@@ -78,7 +80,7 @@ describe('report formats', () => {
     const md = renderMarkdown(report);
     expect(md).toContain('**4** projects: **2** in sync, **1** drifted, **1** unreadable (7 HTTP requests).');
     expect(md).toContain("| `acme/web` | acme | ⚠️ drifted | `missing_project_entry` | `acme/api` | acme/api: declared, not in GitLab's project allowlist |");
-    expect(md).toContain('| `acme/<odd>&"name"` | other | ❌ unreadable | `permission_denied` |  | needs Maintainer <role> |');
+    expect(md).toContain('| `acme/<odd>&"name"` | other | ❌ unreadable | `permission_denied` |  | needs Maintainer \\<role\\> |');
     expect(md).toContain('<details><summary>1 in sync</summary>\n\n- `acme/api` (acme)\n\n</details>');
   });
 

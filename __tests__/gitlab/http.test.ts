@@ -76,7 +76,8 @@ describe('GitLabHttp', () => {
       const err = await new GitLabHttp({ baseUrl: s.url, token: TOKEN }).getJson('/api/v4/user').catch((e) => e);
       expect(err.kind).toBe('not_gitlab');
       expect(err.message).toBe(
-        `${s.url}/api/v4/user answered HTTP 200 with an HTML page; is ${s.url} a GitLab instance? (give the instance root, e.g. https://gitlab.example.com)`,
+        `${s.url}/api/v4/user answered HTTP 200 with an HTML page: ${s.url} is not the root of a GitLab instance; ` +
+          'give the instance root, e.g. https://gitlab.example.com (or https://example.com/gitlab when GitLab is served under /gitlab)',
       );
     } finally {
       await s.close();
@@ -130,7 +131,7 @@ describe('GitLabHttp', () => {
     await s.close();
     const err = await new GitLabHttp({ baseUrl: url, token: TOKEN, sleep: noSleep }).getJson('/api/v4/user').catch((e) => e);
     expect(err.kind).toBe('network');
-    expect(err.message).toBe(`GET ${url}/api/v4/user: connection refused (is the URL right and GitLab up?)`);
+    expect(err.message).toBe(`GET ${url}/api/v4/user: connection refused by ${url.slice(7)}: nothing listens on that port; check the port in the GitLab URL and that GitLab is up`);
   });
 
   test('a token echoed back by a server never surfaces unmasked', async () => {

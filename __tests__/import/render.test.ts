@@ -61,7 +61,7 @@ export function acmeWebScopes(scope: Construct): void {
 
   it('keeps GitLab\'s words from closing the header comment', () => {
     const text = renderScopesModule({ ...SPEC, unreadable: [{ project: 'a/b', reason: 'evil */ text\nnext' }] });
-    expect(text).toContain(' *   - a/b: evil * / text next\n');
+    expect(text).toContain(' *   - a/b: evil *\\/ text next\n');
   });
 });
 

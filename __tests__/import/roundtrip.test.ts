@@ -153,7 +153,8 @@ describe('tokenscope import against the sandbox', () => {
     expect(code).toBe(1);
     expect(io.err()).toBe(
       'tokenscope import needs a personal, project or group access token with read_api (or api) and the Maintainer role on the projects; ' +
-        'GitLab refuses GITLAB_TOKEN (glpat-****0002): it is revoked, expired or mistyped\n',
+        'GitLab refuses GITLAB_TOKEN (glpat-****0002): it is revoked, expired or mistyped (GitLab does not say which); ' +
+        'create a new token and store it in GITLAB_TOKEN, checking that the variable holds the whole token\n',
     );
     expect(io.out()).toBe('');
   });

@@ -5,6 +5,7 @@
  * consumer's own strict type check, its jest test, and `npx tokenscope drift`
  * against the sandbox. Nothing here imports tokenscope from source.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -94,6 +95,38 @@ describe('an ops repo made by tokenscope init, against the sandbox', () => {
     expect(report.summary).toMatchObject({ projects: 11, inSync: 11, drifted: 0, unreadable: 0 });
     expect(sandbox.stats().mutations).toBe(before);
     expect(r.out).not.toContain(OPS_READ.slice(6, 18));
+  }, SLOW);
+
+  it('npx tokenscope reach writes a self-contained HTML report from the installed package (cytoscape and the page script inlined)', async () => {
+    const r = await run('npx', ['--no-install', 'tokenscope', 'reach', '--group', 'acme', '--include-subgroups', '--url', sandbox.url, '--format', 'html', '--output', 'reach.html'], repo, npmEnv({ GITLAB_TOKEN: OPS_READ }));
+    expect(r.code).toBe(0);
+    const html = fs.readFileSync(path.join(repo, 'reach.html'), 'utf8');
+    expect(html).toContain('acme/web/storefront');
+    expect(html).toMatch(/cytoscape/i);
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).not.toContain(OPS_READ.slice(6, 18));
+  }, SLOW);
+
+  it('tokenscope sandbox names its seed as a file inside the installed package', async () => {
+    const bin = path.join(repo, 'node_modules', 'tokenscope', 'dist', 'bin', 'tokenscope.js');
+    const child = spawn(process.execPath, [bin, 'sandbox'], { cwd: repo, env: npmEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (c) => { out += c; if (out.includes('Stop with Ctrl-C.')) resolve(); });
+      child.on('error', reject);
+      child.on('close', () => resolve());
+    });
+    child.kill('SIGINT');
+    const seed = /^seed: built-in demo org, (\S+): 3 users \(\+ 2 bot users of project and group access tokens\),/m.exec(out);
+    expect(seed?.[1]).toBe(path.join('node_modules', 'tokenscope', 'dist', 'lib', 'sandbox', 'demo-seed.json'));
+    expect(JSON.parse(fs.readFileSync(path.join(repo, seed![1]), 'utf8')).tokens.length).toBeGreaterThan(0);
+  }, SLOW);
+
+  it('tokenscope demo in the ops repo says it runs its own example, not the repo\'s main.ts', async () => {
+    const r = await ok('npx', ['--no-install', 'tokenscope', 'demo', '--no-progress'], repo);
+    expect(r.out.split('\n')[0]).toContain(
+      "tokenscope's built-in acme example app (node_modules/tokenscope/dist/main.js) (not ./main.ts: the demo always checks this example",
+    );
   }, SLOW);
 });
 

@@ -69,14 +69,14 @@ describe('Markdown for the merge request note', () => {
   it('escapes HTML in warnings', () => {
     const plans = fixturePlans('no-scopes.plan.json');
     const s = buildSummary({ plans, scopes: [], warnings: ['GitLab said <b>no</b> | twice'], now: NOW });
-    expect(renderMarkdown(s)).toContain('- GitLab said &lt;b&gt;no&lt;/b&gt; \\| twice');
+    expect(renderMarkdown(s)).toContain('- GitLab said \\<b\\>no\\</b\\> \\| twice');
   });
 });
 
 describe('JSON', () => {
   it('has the documented shape', () => {
     const json = JSON.parse(renderJson(fullSummary()));
-    expect(Object.keys(json)).toEqual(['version', 'summary', 'widget', 'stacks', 'risks', 'warnings']);
+    expect(Object.keys(json)).toEqual(['version', 'summary', 'widget', 'stacks', 'risks', 'warnings', 'notChecked']);
     expect(json.version).toBe(1);
     expect(json.widget).toEqual({ create: 5, update: 6, delete: 4 });
     expect(json.stacks.map((s: { stack: string }) => s.stack)).toEqual(['acme', 'platform']);

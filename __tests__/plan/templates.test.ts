@@ -228,3 +228,83 @@ exit "\${FAKE_DRIFT_RC:-0}"`);
     expect(execFileSync('bash', ['-c', 'echo ok'], { encoding: 'utf8' })).toBe('ok\n');
   });
 });
+
+/** The Terraform install step of .tokenscope-terraform, run in bash with a fake download and no terraform on PATH. */
+describe('the Terraform download is checked against its SHA256', () => {
+  const OFFICIAL = {
+    amd64: '1ce994251c00281d6845f0f268637ba50c0005657eb3cf096b92f753b42ef4dc',
+    arm64: 'a43d1d0da9b9bab214a8305a39db0e40869572594ccf50c416a7756499143633',
+  };
+  let tmp: string;
+  let zip: string;
+  let zipSum: string;
+  const install = () => (main().config['.tokenscope-terraform'] as { before_script: string[] }).before_script.find((l) => l.includes('terraform version')) as string;
+
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ci-terraform-'));
+    fs.mkdirSync(path.join(tmp, 'bin'));
+    fs.writeFileSync(path.join(tmp, 'bin', 'curl'), `#!/bin/bash\necho "curl $*" >> "${tmp}/calls"\nwhile [ $# -gt 0 ]; do [ "$1" = "-fsSLo" ] && cp "${tmp}/terraform.zip" "$2"; shift; done\n`, { mode: 0o755 });
+    zip = path.join(tmp, 'terraform.zip');
+    execFileSync('/usr/bin/python3', ['-c', 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1], "w")\nz.writestr("terraform", "#!/bin/sh\\necho Terraform v1.11.4 fake\\n")\nz.close()', zip]);
+    zipSum = execFileSync('sha256sum', [zip], { encoding: 'utf8' }).split(' ')[0];
+  });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  function runInstall(env: Record<string, string>) {
+    const tfbin = fs.mkdtempSync(path.join(tmp, 'tfbin-'));
+    fs.rmSync(path.join(tmp, 'calls'), { force: true });
+    // No terraform on PATH: only the fakes, the install target and the system's own tools (terraform lives in /usr/local/bin).
+    const res = spawnSync('bash', ['--norc', '--noprofile', '-c', `set -eo pipefail\n${install()}`], {
+      cwd: tmp, encoding: 'utf8',
+      env: {
+        PATH: `${path.join(tmp, 'bin')}:${tfbin}:/usr/bin:/bin`, HOME: tmp,
+        TOKENSCOPE_TERRAFORM_VERSION: '1.11.4', TOKENSCOPE_TERRAFORM_ARCH: 'amd64', TOKENSCOPE_TERRAFORM_SHA256: '', TOKENSCOPE_TERRAFORM_BIN_DIR: tfbin,
+        ...env,
+      },
+    });
+    const calls = fs.existsSync(path.join(tmp, 'calls')) ? fs.readFileSync(path.join(tmp, 'calls'), 'utf8').trim().split('\n') : [];
+    return { code: res.status, out: res.stdout, err: res.stderr, installed: fs.existsSync(path.join(tfbin, 'terraform')), calls };
+  }
+
+  it('the template carries HashiCorp\'s SHA256SUMS values for 1.11.4 linux amd64 and arm64', () => {
+    const text = read('tokenscope.gitlab-ci.yml');
+    expect(text).toContain(`1.11.4/amd64) tf_sum=${OFFICIAL.amd64} ;;`);
+    expect(text).toContain(`1.11.4/arm64) tf_sum=${OFFICIAL.arm64} ;;`);
+    expect(main().config.variables).toMatchObject({ TOKENSCOPE_TERRAFORM_SHA256: '', TOKENSCOPE_TERRAFORM_BIN_DIR: '/usr/local/bin' });
+  });
+
+  it('installs a zip whose SHA256 matches TOKENSCOPE_TERRAFORM_SHA256 (any case)', () => {
+    const r = runInstall({ TOKENSCOPE_TERRAFORM_SHA256: zipSum.toUpperCase() });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.installed).toBe(true);
+    expect(r.out).toContain('Terraform v1.11.4 fake');
+    expect(r.calls).toEqual(['curl -fsSLo ' + r.calls[0].split(' ')[2] + ' https://releases.hashicorp.com/terraform/1.11.4/terraform_1.11.4_linux_amd64.zip']);
+  });
+
+  it('refuses a zip that does not match, and installs nothing', () => {
+    const wrong = '0'.repeat(64);
+    const r = runInstall({ TOKENSCOPE_TERRAFORM_SHA256: wrong });
+    expect(r.code).toBe(1);
+    expect(r.installed).toBe(false);
+    expect(r.out).toContain(`tokenscope: terraform_1.11.4_linux_amd64.zip does not have the SHA256 ${wrong}; not installing it`);
+  });
+
+  it.each([['amd64'], ['arm64']] as const)('checks 1.11.4 %s against the built-in sum when the variable is empty', (arch) => {
+    const r = runInstall({ TOKENSCOPE_TERRAFORM_ARCH: arch });
+    // The fake zip is not HashiCorp's: the built-in sum refuses it.
+    expect(r.code).toBe(1);
+    expect(r.installed).toBe(false);
+    expect(r.out).toContain(`tokenscope: terraform_1.11.4_linux_${arch}.zip does not have the SHA256 ${OFFICIAL[arch]}; not installing it`);
+  });
+
+  it('fails closed for a version it has no sum for, before downloading anything', () => {
+    const r = runInstall({ TOKENSCOPE_TERRAFORM_VERSION: '1.12.0' });
+    expect(r.code).toBe(1);
+    expect(r.calls).toEqual([]);
+    expect(r.out).toContain(
+      'tokenscope: no SHA256 known for terraform_1.12.0_linux_amd64.zip: set TOKENSCOPE_TERRAFORM_SHA256 to its line in ' +
+        'https://releases.hashicorp.com/terraform/1.12.0/terraform_1.12.0_SHA256SUMS',
+    );
+  });
+});

@@ -25,7 +25,10 @@ describe('tokenscope sandbox', () => {
     });
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^tokenscope sandbox listening on http:\/\/127\.0\.0\.1:\d+\n/);
-    expect(r.out).toContain('built-in demo org');
+    // Where the seed is (a real file, to read the token values from or to copy), and its people apart from token bots.
+    const seedLine = r.out.split('\n')[1];
+    expect(seedLine).toMatch(/^seed: built-in demo org, lib\/sandbox\/demo-seed\.json: 3 users \(\+ 2 bot users of project and group access tokens\), \d+ groups, 11 projects; /);
+    expect(fs.existsSync(path.join(process.cwd(), 'lib', 'sandbox', 'demo-seed.json'))).toBe(true);
     expect(r.out).toContain('glpat-****0001');
     expect(r.out).not.toContain('glpat-sandbox-ops-maintainer-0000000001');
     expect(r.out).toContain('tokenscope sandbox stopped: 1 HTTP requests (0 GraphQL queries, 1 REST calls, 0 mutations)');
@@ -52,7 +55,7 @@ describe('tokenscope sandbox', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toBe('tokenscope sandbox: invalid seed bad.json: projects[0] ("acme/web"): allowlist.projects[0] "acme/nope" is not a project in the seed\n');
     const missing = await runSandbox(['--seed', 'missing.json'], async () => undefined, dir);
-    expect(missing.err).toBe('tokenscope sandbox: cannot read seed missing.json: ENOENT\n');
+    expect(missing.err).toBe('tokenscope sandbox: cannot read seed missing.json: no such file\n');
     expect((await runSandbox(['--fault-rate', '1.5'])).err).toBe('tokenscope sandbox: --fault-rate must be a share between 0 and 1 (got "1.5")\n');
     expect((await runSandbox(['--port', '70000'])).err).toBe('tokenscope sandbox: --port must be a port number 0-65535 (0 = any free port) (got "70000")\n');
     expect((await runSandbox(['--rate-limit', '0'])).err).toBe('tokenscope sandbox: --rate-limit must be a whole number of requests per minute > 0 (got "0")\n');

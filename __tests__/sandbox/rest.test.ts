@@ -114,7 +114,7 @@ describe('job_token_scope endpoints', () => {
     expect(await rest(sb, 'GET', '/projects/12/job_token_scope', { token: TOK.revoked }))
       .toMatchObject({ status: 401, body: { error: 'invalid_token', error_description: 'Token was revoked. You have to re-authorize from the user.' } });
     expect(await rest(sb, 'GET', '/projects/12/job_token_scope', { token: TOK.expired }))
-      .toMatchObject({ status: 401, body: { error: 'invalid_token', error_description: 'Token has expired.' } });
+      .toMatchObject({ status: 401, body: { error: 'invalid_token', error_description: 'Token is expired. You can either do re-authorization or token refresh.' } });
     expect(await rest(sb, 'GET', '/projects/12/job_token_scope', { token: TOK.dev })).toMatchObject({ status: 403, body: { message: '403 Forbidden' } });
     expect(await rest(sb, 'GET', '/projects/17/job_token_scope')).toMatchObject({ status: 404, body: { message: '404 Project Not Found' } });
     expect(await rest(sb, 'GET', '/projects/acme%2Fnope/job_token_scope')).toMatchObject({ status: 404, body: { message: '404 Project Not Found' } });

@@ -1,4 +1,4 @@
-import { suggestForProject, isUnder, parentOf } from '../../lib/suggest/analyze';
+import { suggestForProject, isUnder, parentOf, EMPTY_LOG_NOTE } from '../../lib/suggest/analyze';
 import type { SuggestInput, SuggestOptions } from '../../lib/suggest/types';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
@@ -12,6 +12,19 @@ const input = (over: Partial<SuggestInput>): SuggestInput => ({
 });
 
 describe('suggestForProject', () => {
+  it('an empty authentication log proposes no removal ("never used" is not known), and says so', () => {
+    const s = suggestForProject(input({ projects: [entry('acme/a'), entry('acme/b', true)], groups: [entry('acme/g')], authLog: [] }), OPTS);
+    expect(s.status).toBe('no_change');
+    expect(s.remove).toEqual([]);
+    expect(s.notes).toEqual([
+      'the authentication log is empty: GitLab has recorded no job token from another project here (it records from 17.6 on, ' +
+        'up to 5 minutes late), which does not show that the entries are unused; none is proposed for removal',
+    ]);
+    expect(s.notes).toEqual([EMPTY_LOG_NOTE]);
+    // Nothing to say for an empty allowlist with an empty log.
+    expect(suggestForProject(input({ authLog: [] }), OPTS).notes).toEqual([]);
+  });
+
   it('proposes adding origins used recently that the allowlist does not allow', () => {
     const s = suggestForProject(input({
       projects: [entry('acme/api')],

@@ -2,6 +2,8 @@ import type { GitLabTarget } from '../gitlab/config';
 import { describeSecret, envMasker } from '../gitlab/secrets';
 import { refusedTokenMessage } from '../doctor';
 import { FatalReadError } from '../live/engine';
+import { GitLabHttpError } from '../gitlab/http';
+import { terminalText } from '../util/escape';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ErrorClass = abstract new (...args: any[]) => Error;
@@ -33,7 +35,7 @@ export function commandErrorMessage(err: unknown, target: GitLabTarget | undefin
     msg = refusedTokenMessage(
       opts.command, opts.need ?? 'read_api', target.tokenSource ?? 'GITLAB_TOKEN', target.token ? describeSecret(target.token) : 'no token', opts.role,
     );
-  } else if (err instanceof FatalReadError || opts.expected.some((cls) => err instanceof cls)) {
+  } else if (err instanceof FatalReadError || err instanceof GitLabHttpError || opts.expected.some((cls) => err instanceof cls)) {
     msg = (err as Error).message;
   } else {
     msg = `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
@@ -44,7 +46,9 @@ export function commandErrorMessage(err: unknown, target: GitLabTarget | undefin
 /**
  * `tokenscope <command>: <message>`, unless the message already names the
  * command (the shared token-requirement wording does), so it is never doubled.
+ * Server text in the message loses escape sequences and control characters.
  */
 export function errorLine(command: string, message: string): string {
-  return message.startsWith('tokenscope ') ? `${message}\n` : `tokenscope ${command}: ${message}\n`;
+  const text = terminalText(message).replace(/\n+$/, '');
+  return text.startsWith('tokenscope ') ? `${text}\n` : `tokenscope ${command}: ${text}\n`;
 }

@@ -1,4 +1,5 @@
 import { ConfigError } from '../gitlab/config';
+import { Deadline } from '../gitlab/deadline';
 
 /** A flag that takes a whole number in [min, max]; the words are the same for every command. */
 export function wholeNumberFlag(value: string, flag: string, min: number, max: number): number {
@@ -12,4 +13,10 @@ export function wholeNumberFlag(value: string, flag: string, min: number, max: n
 /** `wholeNumberFlag` from 1. */
 export function positiveInt(value: string, flag: string, max = 1000): number {
   return wholeNumberFlag(value, flag, 1, max);
+}
+
+/** `--timeout SECONDS` as the command's deadline, counted from now. */
+export function deadlineFlag(value: string | undefined, fallbackSeconds: number, clock?: () => number): Deadline {
+  const seconds = value === undefined ? fallbackSeconds : wholeNumberFlag(value, '--timeout', 1, 86_400);
+  return new Deadline(seconds, clock);
 }

@@ -10,7 +10,28 @@ export interface CliIO {
 }
 
 export function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  return { stdout: closedPipeSafe(process.stdout), stderr: closedPipeSafe(process.stderr), env: process.env, cwd: process.cwd() };
+}
+
+/**
+ * A stream whose reader may go away (`tokenscope drift --help | head -1`):
+ * once the pipe is closed (EPIPE), further output is dropped quietly and the
+ * command runs to its end, so that it still cleans up (the demo's temporary
+ * directory, the sandbox) instead of dying with a stack trace.
+ */
+export function closedPipeSafe(stream: NodeJS.WriteStream): { write(chunk: string): boolean; readonly isTTY?: boolean } {
+  let closed = false;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
+      closed = true;
+      return;
+    }
+    throw err;
+  });
+  return {
+    write: (chunk: string) => (closed ? false : stream.write(chunk)),
+    get isTTY() { return stream.isTTY; },
+  };
 }
 
 /** Collects output in memory; for tests. */

@@ -4,6 +4,7 @@ import { helpPage } from './help';
 import { packageVersion } from '../util/package-root';
 import type { CommandModule, CommandState } from './command';
 import { COMMANDS } from './commands';
+import { commandWord, errorJson, helpArgv, tokenFlagMessage, tokenFlagUsed, wantsJson } from './argv';
 
 
 /** Usage errors (unknown flag, missing argument) exit 1, like any other error: pipelines only need 0/1/2. */
@@ -42,18 +43,52 @@ export function buildProgram(io: CliIO, state: CommandState, modules: readonly C
   return program;
 }
 
-/** Runs the CLI and resolves to the process exit code; never calls process.exit itself. */
+/**
+ * Runs the CLI and resolves to the process exit code; never calls process.exit itself.
+ * With `--format json`, a failure that wrote nothing to stdout also writes the
+ * JSON error object there (so a CI job's report file exists and says what happened);
+ * stderr keeps the text.
+ */
 export async function runCli(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const json = wantsJson(argv);
+  let wroteOut = false;
+  let errText = '';
+  const watched: CliIO = {
+    ...io,
+    stdout: { write: (c: string) => { wroteOut = true; return io.stdout.write(c); }, isTTY: io.stdout.isTTY },
+    stderr: { write: (c: string) => { errText += c; return io.stderr.write(c); }, isTTY: io.stderr.isTTY },
+  };
+  const code = await parseAndRun(helpArgv(argv), watched);
+  // Exit 1 is an error in every command (2 and 3 are findings, which come with their report).
+  if (json && code.exitCode === 1 && !wroteOut) {
+    io.stdout.write(errorJson(commandWord(argv), code.message ?? errorMessageOf(errText), code.exitCode));
+  }
+  return code.exitCode;
+}
+
+async function parseAndRun(argv: string[], io: CliIO): Promise<{ exitCode: number; message?: string }> {
+  const flag = tokenFlagUsed(argv);
+  if (flag) {
+    const message = tokenFlagMessage(argv, flag);
+    io.stderr.write(`${message}\n`);
+    return { exitCode: EXIT_USAGE, message };
+  }
   const state: CommandState = { exitCode: 0 };
   const program = buildProgram(io, state, modulesFor(argv));
   try {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      return EXIT_USAGE;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return { exitCode: 0 };
+      return { exitCode: EXIT_USAGE, message: err.message };
     }
     throw err;
   }
-  return state.exitCode;
+  return { exitCode: state.exitCode };
+}
+
+/** What a failed command said on stderr, warnings and progress left out. */
+function errorMessageOf(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.replace(/^.*\r(?:\u001b\[2K)?/, '').trimEnd()).filter((l) => l !== '' && !/^tokenscope [a-z-]+: warning: /.test(l));
+  return lines.join('\n') || 'failed (no message)';
 }

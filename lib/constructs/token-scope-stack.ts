@@ -3,6 +3,7 @@ import { HttpBackend, TerraformStack } from 'cdktf';
 import { GitlabProvider } from '@cdktf/provider-gitlab/lib/provider';
 import { LockSource } from './lock-source';
 import { TargetLookups } from './target-lookups';
+import { lockInstanceProblem } from './lock-instance';
 import { GitLabManagedState, StackStateOption } from './gitlab-managed-state';
 
 export interface TokenScopeStackProps {
@@ -60,6 +61,8 @@ export class TokenScopeStack extends TerraformStack {
     const baseUrl = props.baseUrl ? providerBaseUrl(props.baseUrl) : undefined;
     this.provider = new GitlabProvider(this, 'gitlab', baseUrl ? { baseUrl } : {});
     this.lookups = TargetLookups.of(this, props.lockFile ?? undefined);
+    const lockProblem = lockInstanceProblem(this.lookups.lock, props.baseUrl);
+    if (lockProblem) this.node.addValidation({ validate: () => [`TokenScopeStack ${this.node.path}: ${lockProblem}`] });
     if (props.state !== undefined) {
       const option = props.state === 'gitlab' ? GitLabManagedState.of() : props.state;
       if (!(option instanceof GitLabManagedState)) {

@@ -1,5 +1,6 @@
 import { ConfigError, normalizeBaseUrl } from '../gitlab/config';
 import type { RetryPolicy } from '../gitlab/http';
+import type { Deadline } from '../gitlab/deadline';
 import { createMasker, describeSecret, maskDeep } from '../gitlab/secrets';
 import { check, describeOwner } from './checks';
 import { classifyToken, TokenClassification } from './classify';
@@ -26,6 +27,8 @@ export interface DoctorInput {
   readonly fetchImpl?: typeof fetch;
   readonly retry?: RetryPolicy;
   readonly timeoutMs?: number;
+  /** `--timeout`: every probe stays within it. */
+  readonly deadline?: Deadline;
 }
 
 /** The result plus the exit code the CLI returns (0: valid and meets --expect/--project). */
@@ -94,7 +97,9 @@ export async function diagnoseToken(input: DoctorInput): Promise<Diagnosis> {
   let outcome: ProbeOutcome | undefined;
   let client: ProbeClient | undefined;
   if (baseUrl && apiToken && sendable) {
-    client = new ProbeClient({ baseUrl, token: cls.cleaned, mask: secretMask, now, fetchImpl: input.fetchImpl, retry: input.retry, timeoutMs: input.timeoutMs });
+    client = new ProbeClient({
+      baseUrl, token: cls.cleaned, mask: secretMask, now, source, fetchImpl: input.fetchImpl, retry: input.retry, timeoutMs: input.timeoutMs, deadline: input.deadline,
+    });
     outcome = await probeToken(cls, client);
     checks.push(...outcome.checks);
     Object.assign(identity, outcome.identity);

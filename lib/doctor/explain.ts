@@ -40,8 +40,13 @@ export const NOT_AN_API_TOKEN: Partial<Record<TokenType, { what: string; instead
 export function expectRemedy(expected: TokenType, source: string): string {
   switch (expected) {
     case 'ci_job_token':
+      // Doctor reads GITLAB_TOKEN before CI_JOB_TOKEN: a personal token there is what was checked, not a shadowed job token.
+      if (source !== 'CI_JOB_TOKEN') {
+        return `doctor checked ${source}${source === 'GITLAB_TOKEN' ? ' (it reads GITLAB_TOKEN before CI_JOB_TOKEN)' : ''}; ` +
+          'to check the job token, run tokenscope doctor --token-env CI_JOB_TOKEN --expect job inside the job';
+      }
       return (
-        `inside a job, GitLab sets CI_JOB_TOKEN itself; a CI/CD variable named ${source} (project, group or instance ` +
+        'inside a job, GitLab sets CI_JOB_TOKEN itself; a CI/CD variable named CI_JOB_TOKEN (project, group or instance ' +
         'settings) or an export in the job script replaces it: remove that'
       );
     case 'personal_access_token':

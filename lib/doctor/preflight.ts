@@ -1,9 +1,11 @@
-import type { GitLabTarget } from '../gitlab/config';
+import { shownTokenEnv, type GitLabTarget } from '../gitlab/config';
+import type { Deadline } from '../gitlab/deadline';
 import { GitLabHttp, GitLabHttpError, GitLabResponse, RetryPolicy, gitlabErrorText } from '../gitlab/http';
+import { notGitLabRootMessage } from '../gitlab/answers';
+import { refusalFix, refusalReason, RefusalReason, REFUSAL_WORDS } from '../gitlab/token-refusal';
 import { createMasker, describeSecret } from '../gitlab/secrets';
 import { classifyToken } from './classify';
 import { NOT_AN_API_TOKEN } from './explain';
-import { DOCTOR_RETRY } from './probe-client';
 import { expiryCheck } from './probes';
 import { serverNow } from '../gitlab/server-clock';
 import { TOKEN_TYPE_LABEL, TokenType } from './types';
@@ -29,8 +31,11 @@ export interface PreflightOptions {
   /** One request to GitLab to confirm the token (default true). */
   readonly online?: boolean;
   readonly fetchImpl?: typeof fetch;
+  /** @default the shared policy of every request (DEFAULT_RETRY) */
   readonly retry?: RetryPolicy;
   readonly timeoutMs?: number;
+  /** The command's `--timeout`: the check and its retries stay within it. */
+  readonly deadline?: Deadline;
   readonly now?: Date;
 }
 
@@ -50,9 +55,14 @@ export function tokenRequirement(purpose: string, need: ApiScope, role = 'the Ma
   return `tokenscope ${purpose} needs a personal, project or group access token with ${scope} and ${role}`;
 }
 
-/** The words for a token GitLab refuses, used by doctor, preflight and callers mapping their own 401s. */
-export function refusedTokenMessage(purpose: string, need: ApiScope, source: string, shown: string, role?: string): string {
-  return `${tokenRequirement(purpose, need, role)}; GitLab refuses ${source} (${shown}): it is revoked, expired or mistyped`;
+/**
+ * The words for a token GitLab refuses, used by preflight and callers mapping
+ * their own 401s; doctor says the same reason and fix (`REFUSAL_WORDS`, `refusalFix`).
+ */
+export function refusedTokenMessage(
+  purpose: string, need: ApiScope, source: string, shown: string, role?: string, reason: RefusalReason = 'unspecified',
+): string {
+  return `${tokenRequirement(purpose, need, role)}; GitLab refuses ${source} (${shown}): ${REFUSAL_WORDS[reason]}; ${refusalFix(reason, source)}`;
 }
 
 /**
@@ -64,9 +74,17 @@ export function explainAuthFailure(
   target: Pick<GitLabTarget, 'token' | 'tokenSource'>,
   opts: Pick<PreflightOptions, 'purpose' | 'need' | 'role'>,
 ): PreflightError | undefined {
-  if (res.status !== 401) return undefined;
+  const reason = refusalReason({ status: res.status, json: res.json, headers: res.headers ?? new Headers() });
+  if (!reason) return undefined;
   const shown = target.token ? describeSecret(target.token) : 'no token';
-  return new PreflightError('refused', refusedTokenMessage(opts.purpose, opts.need, target.tokenSource ?? 'GITLAB_TOKEN', shown, opts.role));
+  return new PreflightError('refused', refusedTokenMessage(opts.purpose, opts.need, target.tokenSource ?? 'GITLAB_TOKEN', shown, opts.role, reason));
+}
+
+/** Which variable to set, named as the user chose it (`--token-env NAME`) or by default. */
+function noTokenReason(target: GitLabTarget): string {
+  const name = target.tokenVars?.[0] ?? 'GITLAB_TOKEN';
+  if (!target.tokenEnvGiven || name === 'GITLAB_TOKEN') return `set ${name} to one (or name its variable with --token-env NAME)`;
+  return `${shownTokenEnv(name)} (named by --token-env) is not set or empty; set it to the token, or name the variable that holds it`;
 }
 
 /**
@@ -79,7 +97,7 @@ export async function preflightApiToken(target: GitLabTarget, opts: PreflightOpt
   const base = tokenRequirement(opts.purpose, opts.need, opts.role);
   const source = target.tokenSource ?? 'GITLAB_TOKEN';
   if (!target.token) {
-    throw new PreflightError('no_token', `${base}: set GITLAB_TOKEN to one (or name its variable with --token-env NAME)`);
+    throw new PreflightError('no_token', `${base}: ${noTokenReason(target)}`);
   }
   const now = opts.now ?? new Date();
   const cls = classifyToken(target.token, { source, now });
@@ -104,8 +122,9 @@ export async function preflightApiToken(target: GitLabTarget, opts: PreflightOpt
     token: cls.cleaned,
     auth: isPat ? 'private-token' : 'bearer',
     mask,
-    retry: opts.retry ?? DOCTOR_RETRY,
-    timeoutMs: opts.timeoutMs ?? 10_000,
+    retry: opts.retry,
+    timeoutMs: opts.timeoutMs,
+    deadline: opts.deadline,
     fetchImpl: opts.fetchImpl,
   });
   let res: GitLabResponse;
@@ -123,15 +142,20 @@ export async function preflightApiToken(target: GitLabTarget, opts: PreflightOpt
     const user = (res.json as { data?: { currentUser?: { username?: unknown } | null } } | undefined)?.data?.currentUser;
     return { tokenType: cls.tokenType, token: shown, username: typeof user?.username === 'string' ? user.username : undefined, warnings: [] };
   }
+  if (res.status === 404) {
+    // Every GitLab tokenscope supports (17.0+) serves this route: a 404 is not GitLab's API.
+    throw new PreflightError('unreachable', mask(notGitLabRootMessage(target.baseUrl, `${target.baseUrl}/api/v4/personal_access_tokens/self answered HTTP 404`)));
+  }
   if (res.status !== 200) {
-    // Older GitLab without the endpoint, or a token without the scope to read itself: the command will find out.
+    // A token without the scope to read itself: the command will find out.
     return { tokenType: cls.tokenType, token: shown, warnings: [mask(`could not read the token's scopes (HTTP ${res.status}${gitlabErrorText(res) ? `: ${gitlabErrorText(res)}` : ''})`)] };
   }
   const b = res.json as { scopes?: unknown; revoked?: unknown; active?: unknown; expires_at?: unknown; name?: unknown };
   const scopes = Array.isArray(b.scopes) ? b.scopes.filter((s): s is string => typeof s === 'string') : [];
   const expiry = expiryCheck(typeof b.expires_at === 'string' ? b.expires_at : null, serverNow(res.headers, now));
   if (b.revoked === true || b.active === false || expiry.status === 'fail') {
-    throw new PreflightError('refused', refusedTokenMessage(opts.purpose, opts.need, source, shown, opts.role));
+    const reason: RefusalReason = b.revoked === true ? 'revoked' : expiry.status === 'fail' ? 'expired' : 'unspecified';
+    throw new PreflightError('refused', refusedTokenMessage(opts.purpose, opts.need, source, shown, opts.role, reason));
   }
   const ok = opts.need === 'api' ? scopes.includes('api') : scopes.includes('api') || scopes.includes('read_api');
   if (!ok) {

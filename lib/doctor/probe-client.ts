@@ -1,5 +1,6 @@
 import { AuthScheme, GitLabHttp, GitLabHttpError, GitLabResponse, RetryPolicy, gitlabErrorText } from '../gitlab/http';
 import type { Masker } from '../gitlab/secrets';
+import type { Deadline } from '../gitlab/deadline';
 
 /** Everything the online probes need; the token here is the cleaned one (never printed). */
 export interface ProbeContext {
@@ -7,7 +8,11 @@ export interface ProbeContext {
   readonly token: string;
   readonly mask: Masker;
   readonly now: Date;
+  /** The variable the token came from, for the fix. */
+  readonly source?: string;
   readonly fetchImpl?: typeof fetch;
+  /** `--timeout`: the probes stay within it. */
+  readonly deadline?: Deadline;
   readonly retry?: RetryPolicy;
   readonly timeoutMs?: number;
 }
@@ -21,7 +26,7 @@ export const DOCTOR_RETRY: RetryPolicy = { maxAttempts: 2, baseDelayMs: 200, max
  */
 export class ServerProblem extends Error {
   constructor(
-    readonly kind: 'network' | 'timeout' | 'redirect' | 'not_gitlab' | 'http',
+    readonly kind: 'network' | 'timeout' | 'redirect' | 'not_gitlab' | 'http' | 'deadline',
     message: string,
     readonly remedy: string,
   ) {
@@ -59,6 +64,7 @@ export class ProbeClient {
         mask: this.ctx.mask,
         retry: this.ctx.retry ?? DOCTOR_RETRY,
         timeoutMs: this.ctx.timeoutMs ?? 10_000,
+        deadline: this.ctx.deadline,
         fetchImpl: this.ctx.fetchImpl,
       });
       this.clients.set(auth, c);
@@ -120,7 +126,10 @@ function toServerProblem(err: unknown, ctx: ProbeContext): ServerProblem {
       case 'redirect':
         return new ServerProblem('redirect', msg, 'set --url to the address GitLab itself answers on (no redirect to another host)');
       case 'not_gitlab':
+      case 'too_large':
         return new ServerProblem('not_gitlab', msg, notGitlabRemedy());
+      case 'deadline':
+        return new ServerProblem('deadline', `not checked: ${msg}`, 'give doctor more time with --timeout SECONDS, or check that GitLab answers (a proxy or firewall in between?)');
       default:
         return new ServerProblem('http', msg, 'try again later');
     }

@@ -5,6 +5,7 @@ import { ProbeAnswer, ProbeClient, ServerProblem } from './probe-client';
 import type { Check, Identity, TokenType } from './types';
 import { TOKEN_TYPE_LABEL } from './types';
 import { serverNow } from '../gitlab/server-clock';
+import { refusalFix, refusalReason, REFUSAL_WORDS } from '../gitlab/token-refusal';
 
 export interface ProbeOutcome {
   /** The type after GitLab's answers (e.g. `glpat-` refined to `project_access_token`). */
@@ -153,10 +154,10 @@ async function probeJobThenAccess(client: ProbeClient, f: Findings, cls: TokenCl
   throw client.unexpected(path, a);
 }
 
-function refusedWording(a: ProbeAnswer): string {
-  if (/revoked/i.test(a.errorText)) return 'the token was revoked';
-  if (/expired/i.test(a.errorText)) return 'the token has expired';
-  return 'the token is revoked, expired or mistyped (GitLab does not say which)';
+/** GitLab's reason for a 401, in the words every command's token check uses. */
+function refusal(a: ProbeAnswer, source: string): { words: string; fix: string } {
+  const reason = refusalReason(a.res) ?? 'unspecified';
+  return { words: REFUSAL_WORDS[reason], fix: refusalFix(reason, source) };
 }
 
 const REFUSED_REMEDY =
@@ -203,14 +204,15 @@ async function probeAccessToken(client: ProbeClient, f: Findings, auth: AuthSche
     } else if (a.status === 401) {
       if (!(await userAnswersAsOAuth(client, f))) {
         f.refused = true;
+        const r = refusal(a, client.ctx.source ?? 'GITLAB_TOKEN');
         f.checks.push(
           check(
             'token.accepted',
             'fail',
             lastChance
               ? `GitLab refuses this token as a job token and as an access token (401): it is revoked, expired or mistyped, or the token of a finished job`
-              : `GitLab refuses this token (GET ${path}: 401 "${a.errorText || 'Unauthorized'}"): ${refusedWording(a)}`,
-            REFUSED_REMEDY,
+              : `GitLab refuses this token (GET ${path}: 401 "${a.errorText || 'Unauthorized'}"): ${r.words}`,
+            lastChance ? REFUSED_REMEDY : r.fix,
           ),
         );
       }
@@ -278,7 +280,8 @@ async function probeUser(client: ProbeClient, f: Findings, auth: AuthScheme, sel
   }
   if (a.status === 401) {
     f.refused = true;
-    f.checks.push(check('token.accepted', 'fail', `GitLab refuses this token (GET ${path}: 401 "${a.errorText || 'Unauthorized'}"): ${refusedWording(a)}`, REFUSED_REMEDY));
+    const r = refusal(a, client.ctx.source ?? 'GITLAB_TOKEN');
+    f.checks.push(check('token.accepted', 'fail', `GitLab refuses this token (GET ${path}: 401 "${a.errorText || 'Unauthorized'}"): ${r.words}`, r.fix));
     return;
   }
   throw client.unexpected(path, a);

@@ -1,4 +1,5 @@
 import type { DoctorReport } from './types';
+import { oneLine, terminalText } from '../util/escape';
 
 const ID_WIDTH = 18;
 
@@ -6,17 +7,18 @@ const ID_WIDTH = 18;
 export function renderText(r: DoctorReport, header: string): string {
   const lines: string[] = [header];
   for (const c of r.checks) {
-    lines.push(`[${c.status}] ${c.id.padEnd(ID_WIDTH)} ${c.message}`);
+    lines.push(`[${c.status}] ${c.id.padEnd(ID_WIDTH)} ${oneLine(c.message)}`);
   }
   lines.push('');
-  lines.push(`Verdict: ${r.verdict}`);
+  lines.push(`Verdict: ${oneLine(r.verdict)}`);
   const fixes = r.fix ? r.fix.split('\n') : [];
   if (fixes.length === 1) lines.push(`Fix: ${fixes[0]}`);
   else if (fixes.length > 1) {
     lines.push('Fix:');
     for (const f of fixes) lines.push(`  - ${f}`);
   }
-  return lines.join('\n') + '\n';
+  // Job names, user names and GitLab's words on a terminal: no escape sequences, no bare \r.
+  return terminalText(lines.join('\n')) + '\n';
 }
 
 export function renderJson(r: DoctorReport): string {

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { jsonErrorReason } from '../util/json-error';
+import { readTextFile } from '../util/read-file';
 import { statusOf } from './compare';
 import { DriftReport, Finding, FindingKind, FINDING_KINDS, ProjectReport } from './types';
 
@@ -27,7 +28,9 @@ export class BaselineError extends Error {
   }
 }
 
-const ACCEPTABLE = new Set<FindingKind>(FINDING_KINDS.filter((k) => k !== 'project_not_found' && k !== 'permission_denied'));
+// A wrong lock file is never "known drift": it misnames what Terraform applies.
+const NEVER_ACCEPTED = new Set<FindingKind>(['project_not_found', 'permission_denied', 'lock_mismatch']);
+const ACCEPTABLE = new Set<FindingKind>(FINDING_KINDS.filter((k) => !NEVER_ACCEPTED.has(k)));
 
 /**
  * Identity of a finding across runs: project, kind, target (case-insensitive)
@@ -54,13 +57,20 @@ export function parseBaseline(text: string, source: string): Baseline {
     if (!a || typeof a.project !== 'string' || !FINDING_KINDS.includes(a.kind as FindingKind)) {
       throw new BaselineError(`baseline ${source}: accepted[${i}] needs a "project" and a "kind" (one of ${FINDING_KINDS.join(', ')})`);
     }
+    // A wrong type would never match a finding, or (a string "false" is truthy) match the wrong one.
+    if (a.target !== undefined && typeof a.target !== 'string') {
+      throw new BaselineError(`baseline ${source}: accepted[${i}].target is ${JSON.stringify(a.target)}; it must be the target's full path, a string`);
+    }
+    if (a.declared !== undefined && typeof a.declared !== 'boolean') {
+      throw new BaselineError(`baseline ${source}: accepted[${i}].declared is ${JSON.stringify(a.declared)}; it must be true or false (not a string)`);
+    }
   }
   return { version: 1, accepted: d.accepted };
 }
 
 export function readBaseline(file: string): Baseline {
   if (!fs.existsSync(file)) throw new BaselineError(`baseline ${file} does not exist; create it with --write-baseline`);
-  return parseBaseline(fs.readFileSync(file, 'utf8'), file);
+  return parseBaseline(readTextFile(file, (m) => new BaselineError(`baseline ${m}`)), file);
 }
 
 /** The drift findings of a report, as a baseline (sorted, stable in git). */

@@ -4,15 +4,18 @@ import { readLiveForDeclared } from '../live/for-declared';
 import type { LockFile } from '../lockfile';
 import { applyBaseline, Baseline, summarize } from './baseline';
 import { compareScope, ResolvedScope } from './compare';
-import { readDeclared } from './declared';
+import { readDeclared, type DeclaredScope } from './declared';
 import { resolveDeclaredIds } from './resolve-targets';
 import { inShard, Shard } from './shard';
 import type { DriftReport, ProjectReport } from './types';
 import { withPolicyFindings } from './policy-findings';
+import { declaredFor, withLockFindings } from './lock-findings';
 
 export interface DriftRunOptions {
   readonly synthDir: string;
   readonly stacks?: readonly string[];
+  /** The declaration, when the caller has read it already (from `synthDir`). */
+  readonly declared?: readonly DeclaredScope[];
   readonly http: GitLabHttp;
   readonly lock?: LockFile;
   /** Add `recently_used_but_not_allowed` from the authentication log. */
@@ -39,11 +42,12 @@ export const DEFAULT_AUTH_LOG_DAYS = 30;
 
 /** Declared (synth dir) against live (GraphQL), project by project. Throws `FatalReadError` when GitLab refuses the token. */
 export async function runDrift(opts: DriftRunOptions): Promise<DriftRunResult> {
-  const declared = readDeclared(opts.synthDir, opts.stacks ?? []);
+  const declared = opts.declared ?? readDeclared(opts.synthDir, opts.stacks ?? []);
   const start = opts.http.requestCount;
-  const { scopes } = await resolveDeclaredIds(declared, opts.lock, opts.http, { concurrency: opts.concurrency });
+  const { scopes, lockMismatches } = await resolveDeclaredIds(declared, opts.lock, opts.http, { concurrency: opts.concurrency });
   const mine = scopes.filter((s) => inShard(s.project, opts.shard));
   const report = await driftFor(mine, opts);
+  report.projects = withLockFindings(report.projects, declaredFor(declared, scopes, mine), lockMismatches);
   if (opts.policies !== false) report.projects = await withPolicyFindings(report.projects, opts);
   const stats = report.stats;
   stats.httpRequests = opts.http.requestCount - start + (opts.priorRequests ?? 0);

@@ -15,6 +15,7 @@ export const FINDING_KINDS = [
   'recently_used_but_not_allowed',
   'policy_mismatch',
   'policies_not_enforced',
+  'lock_mismatch',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -35,7 +36,7 @@ export interface Finding {
    */
   readonly declared?: boolean | EntryPermissions;
   readonly live?: boolean | EntryPermissions;
-  /** policy_mismatch: which allowlist the entry is on. */
+  /** policy_mismatch: which allowlist the entry is on; lock_mismatch: whether the lock entry is a project or a group. */
   readonly entry?: 'project' | 'group';
   /** enforced_by_instance: the value in force (REST `inbound_enabled`). */
   readonly effective?: boolean;
@@ -43,6 +44,12 @@ export interface Finding {
   readonly lastAuthorizedAt?: string;
   /** project_not_found / permission_denied: what GitLab said, in words; policies_not_enforced: why. */
   readonly message?: string;
+  /** lock_mismatch: the lock file's id for `target` (the path it gives that id). */
+  readonly lockedId?: number;
+  /** lock_mismatch: GitLab's id for `target`; null when GitLab does not know the path. */
+  readonly liveId?: number | null;
+  /** lock_mismatch: GitLab's path for `lockedId`; null when GitLab does not know the id. */
+  readonly livePath?: string | null;
   /** Listed in the baseline file: known, so it does not fail the run. */
   readonly accepted?: true;
 }

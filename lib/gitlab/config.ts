@@ -7,6 +7,10 @@ export interface GitLabTarget {
   readonly token: string | undefined;
   /** Name of the environment variable the token came from, for messages. */
   readonly tokenSource: string | undefined;
+  /** The variables looked at, in order (`--token-env NAME`, else GITLAB_TOKEN); named when none holds a token. */
+  readonly tokenVars?: readonly string[];
+  /** True when the variable was named with `--token-env`. */
+  readonly tokenEnvGiven?: boolean;
   readonly mask: Masker;
 }
 
@@ -50,7 +54,35 @@ export interface ResolveTargetOptions {
   urlEnvVars?: readonly string[];
 }
 
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * `--token-env` takes a variable's name. A value that cannot be one (a token
+ * pasted in its place: `glpat-...`, 64 hex characters) is refused without
+ * repeating it, since it may be the secret itself.
+ */
+export function checkTokenEnvName(name: string | undefined, env: Readonly<Record<string, string | undefined>>): void {
+  if (name === undefined || env[name] !== undefined) return;
+  if (!ENV_NAME.test(name) || /^[0-9a-f]{32,}$/i.test(name)) {
+    throw new ConfigError(
+      '--token-env takes the name of the environment variable that holds the token (like GITLAB_TOKEN), not the token itself; ' +
+        'put the token in a variable and pass its name (the value given is not shown, in case it is a token)',
+    );
+  }
+}
+
+/**
+ * A `--token-env` name as messages show it: conventional names (GITLAB_TOKEN,
+ * my_token) as they are; a long mixed-case string with digits, which is more
+ * likely a pasted token than a name, is not repeated.
+ */
+export function shownTokenEnv(name: string): string {
+  const tokenLike = name.length >= 16 && /[a-z]/.test(name) && /[A-Z]/.test(name) && /\d/.test(name);
+  return tokenLike ? 'the variable named by --token-env (its name is not shown: it looks like a token)' : name;
+}
+
 export function resolveTarget(env: Readonly<Record<string, string | undefined>>, opts: ResolveTargetOptions = {}): GitLabTarget {
+  checkTokenEnvName(opts.tokenEnv, env);
   const urlVars = opts.urlEnvVars ?? URL_ENV_VARS;
   const rawUrl = opts.url ?? urlVars.map((v) => env[v]).find((v) => v !== undefined && v.trim() !== '');
   if (!rawUrl) {
@@ -60,5 +92,5 @@ export function resolveTarget(env: Readonly<Record<string, string | undefined>>,
   const candidates = opts.tokenEnv ? [opts.tokenEnv] : opts.allowJobTokenFallback ? ['GITLAB_TOKEN', 'CI_JOB_TOKEN'] : ['GITLAB_TOKEN'];
   const tokenSource = candidates.find((n) => env[n] !== undefined && env[n] !== '');
   const token = tokenSource ? env[tokenSource] : undefined;
-  return { baseUrl, token, tokenSource, mask: createMasker([token]) };
+  return { baseUrl, token, tokenSource, tokenVars: candidates, tokenEnvGiven: opts.tokenEnv !== undefined, mask: createMasker([token]) };
 }

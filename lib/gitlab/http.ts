@@ -1,4 +1,10 @@
 import { createMasker, Masker } from './secrets';
+import { describeBody, isQueryTimeout, notGitLabRootMessage, parseRetryAfter } from './answers';
+import { MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, readBounded } from './body';
+import type { Deadline } from './deadline';
+import { describeNetworkFailure } from './net-errors';
+
+export { gitlabErrorText, isQueryTimeout, parseRetryAfter } from './answers';
 
 /** How the token is presented. GitLab takes job tokens only in `JOB-TOKEN`. */
 export type AuthScheme = 'bearer' | 'private-token' | 'job-token' | 'none';
@@ -19,7 +25,12 @@ export interface GitLabHttpOptions {
   readonly auth?: AuthScheme;
   readonly mask?: Masker;
   readonly retry?: RetryPolicy;
+  /** Per request (each attempt), in ms. @default 30000 */
   readonly timeoutMs?: number;
+  /** The command's overall deadline (`--timeout`), shared by all its clients. */
+  readonly deadline?: Deadline;
+  /** The most a (non-error) answer may hold. @default MAX_BODY_BYTES (10 MB) */
+  readonly maxBodyBytes?: number;
   readonly fetchImpl?: typeof fetch;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
@@ -52,9 +63,11 @@ export interface GitLabResponse {
   readonly json: unknown;
   readonly isJson: boolean;
   readonly url: string;
+  /** An error answer longer than MAX_ERROR_BODY_BYTES: `text` holds its start only. */
+  readonly truncated: boolean;
 }
 
-export type GitLabHttpErrorKind = 'network' | 'timeout' | 'redirect' | 'not_gitlab' | 'http';
+export type GitLabHttpErrorKind = 'network' | 'timeout' | 'redirect' | 'not_gitlab' | 'http' | 'too_large' | 'deadline';
 
 export class GitLabHttpError extends Error {
   constructor(
@@ -62,6 +75,8 @@ export class GitLabHttpError extends Error {
     message: string,
     readonly status?: number,
     readonly response?: GitLabResponse,
+    /** A network failure that trying again cannot mend (DNS, TLS, wrong scheme). */
+    readonly permanent = false,
   ) {
     super(message);
     this.name = 'GitLabHttpError';
@@ -70,21 +85,25 @@ export class GitLabHttpError extends Error {
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const MAX_REDIRECTS = 3;
+const SIGN_IN = /\/users\/sign_in\/?$/;
 
 /**
  * The one way tokenscope talks to GitLab. It sends the token only to the
  * configured origin (a redirect elsewhere is refused, never followed with the
- * token), masks the token in every message, retries what is safe to retry,
- * and tells a non-GitLab answer apart from a GitLab error.
+ * token), masks the token in every message, header and body it hands on,
+ * reads at most a bounded body, retries what is safe to retry within the
+ * command's deadline, and tells a non-GitLab answer apart from a GitLab error.
  */
 export class GitLabHttp {
   readonly baseUrl: string;
   readonly origin: string;
   readonly mask: Masker;
+  readonly deadline?: Deadline;
   private readonly token?: string;
   private readonly auth: AuthScheme;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
+  private readonly maxBodyBytes: number;
   private readonly fetchImpl: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
@@ -99,6 +118,8 @@ export class GitLabHttp {
     this.mask = opts.mask ?? createMasker([opts.token]);
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.deadline = opts.deadline;
+    this.maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
     this.fetchImpl = opts.fetchImpl ?? fetch;
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.random = opts.random ?? Math.random;
@@ -121,18 +142,27 @@ export class GitLabHttp {
       try {
         res = await this.exchange(method, path, opts, attempt);
       } catch (err) {
-        if (!(err instanceof GitLabHttpError) || (err.kind !== 'network' && err.kind !== 'timeout')) throw err;
-        lastError = err;
+        const transient = err instanceof GitLabHttpError && (err.kind === 'timeout' || (err.kind === 'network' && !err.permanent));
+        if (!transient) throw err;
+        lastError = err as GitLabHttpError;
       }
       if (res) {
         if (!RETRYABLE_STATUS.has(res.status) || isQueryTimeout(res) || attempt === attempts) return res;
         lastError = new GitLabHttpError('http', `${method} ${path}: HTTP ${res.status}`, res.status, res);
-        await this.sleep(this.delayFor(attempt, policy, res));
+        await this.pause(method, path, this.delayFor(attempt, policy, res), `HTTP ${res.status}`);
         continue;
       }
-      if (attempt < attempts) await this.sleep(this.delayFor(attempt, policy));
+      if (attempt < attempts) await this.pause(method, path, this.delayFor(attempt, policy), (lastError as GitLabHttpError).message);
     }
     throw lastError ?? new GitLabHttpError('network', `${method} ${path} failed`);
+  }
+
+  /** Waits before a retry, unless the retry would come after the deadline: then stops, saying why. */
+  private async pause(method: string, path: string, ms: number, why: string): Promise<void> {
+    if (this.deadline && this.deadline.remainingMs() <= ms) {
+      throw new GitLabHttpError('deadline', this.mask(`${method} ${this.origin}${path}: not retried after ${why}: ${this.deadline.stop()}`));
+    }
+    await this.sleep(ms);
   }
 
   /** GET returning parsed JSON; throws `not_gitlab` when the answer is not JSON. */
@@ -142,24 +172,30 @@ export class GitLabHttp {
     return res;
   }
 
-  /** POSTs a GraphQL request (one operation object or a multiplex array). Queries only are retried. */
+  /**
+   * POSTs a GraphQL request (one operation object or a multiplex array). Queries
+   * only are retried. GitLab always serves /api/graphql: a 404 there means the
+   * URL is not a GitLab root, whatever the body says.
+   */
   async graphql(body: unknown, opts: { idempotent?: boolean } = {}): Promise<GitLabResponse> {
     const res = await this.request('POST', '/api/graphql', { json: body, idempotent: opts.idempotent ?? true });
+    if (res.status === 404) throw this.notGitLab(res, '/api/graphql');
     this.assertJson(res, '/api/graphql');
     return res;
   }
 
   assertJson(res: GitLabResponse, path: string): void {
-    if (!res.isJson) {
-      const looksHtml = /^\s*</.test(res.text);
-      throw new GitLabHttpError(
-        'not_gitlab',
-        `${this.origin}${path} answered HTTP ${res.status} with ${looksHtml ? 'an HTML page' : 'a body that is not JSON'}; ` +
-          `is ${this.baseUrl} a GitLab instance? (give the instance root, e.g. https://gitlab.example.com)`,
-        res.status,
-        res,
-      );
+    if (!res.isJson) throw this.notGitLab(res, path);
+  }
+
+  private notGitLab(res: GitLabResponse, path: string): GitLabHttpError {
+    const what = res.isJson ? '' : ` with ${describeBody(res.text, res.truncated)}`;
+    const u = new URL(res.url || this.baseUrl + path);
+    if (res.status >= 500) {
+      // A proxy's error page (502 Bad Gateway, 504): GitLab is behind it, and may answer later.
+      return new GitLabHttpError('http', `${u.origin}${u.pathname} answered HTTP ${res.status}${what}: GitLab, or a proxy in front of it, failed; try again later`, res.status, res);
     }
+    return new GitLabHttpError('not_gitlab', notGitLabRootMessage(this.baseUrl, `${u.origin}${u.pathname} answered HTTP ${res.status}${what}`), res.status, res);
   }
 
   private delayFor(attempt: number, policy: RetryPolicy, res?: GitLabResponse): number {
@@ -193,48 +229,60 @@ export class GitLabHttp {
   private async exchange(method: string, path: string, opts: RequestOptions, attempt: number): Promise<GitLabResponse> {
     let url = this.buildUrl(path, opts.query);
     for (let hop = 0; ; hop++) {
+      const where = `${method} ${this.origin}${url.pathname}`;
+      const fail = (kind: GitLabHttpErrorKind, msg: string, permanent = false): never => {
+        const masked = this.mask(msg);
+        this.onExchange?.({ method, path: url.pathname, status: undefined, attempt, error: masked });
+        throw new GitLabHttpError(kind, masked, undefined, undefined, permanent);
+      };
+      const left = this.deadline ? this.deadline.remainingMs() : Infinity;
+      if (left <= 0) fail('deadline', `${where}: not sent: ${(this.deadline as Deadline).stop()}`);
+      const cutByDeadline = left < this.timeoutMs;
       this.exchanges++;
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+      const timer = setTimeout(() => controller.abort(), Math.min(this.timeoutMs, left));
+      const stopped = () => (cutByDeadline
+        ? fail('deadline', `${where}: no complete answer when ${(this.deadline as Deadline).stop()}`)
+        : fail('timeout', `${where}: no answer within ${this.timeoutMs} ms`));
       let raw: Response;
+      let body: { text: string; truncated: boolean };
       try {
-        raw = await this.fetchImpl(url, {
-          method,
-          redirect: 'manual',
-          signal: controller.signal,
-          headers: {
-            Accept: 'application/json',
-            'User-Agent': 'tokenscope',
-            ...(opts.json !== undefined ? { 'Content-Type': 'application/json' } : {}),
-            ...this.authHeaders(),
-            ...(opts.headers ?? {}),
-          },
-          body: opts.json !== undefined ? JSON.stringify(opts.json) : undefined,
-        });
-      } catch (err) {
-        clearTimeout(timer);
-        const timedOut = controller.signal.aborted;
-        const cause = describeNetworkError(err);
-        const msg = timedOut
-          ? `${method} ${this.origin}${url.pathname}: no answer within ${this.timeoutMs} ms`
-          : `${method} ${this.origin}${url.pathname}: ${cause}`;
-        this.onExchange?.({ method, path: url.pathname, status: undefined, attempt, error: this.mask(msg) });
-        throw new GitLabHttpError(timedOut ? 'timeout' : 'network', this.mask(msg));
-      }
-      let text: string;
-      try {
-        text = await raw.text();
-      } catch (err) {
-        clearTimeout(timer);
-        const msg = `${method} ${this.origin}${url.pathname}: connection lost while reading the answer (${describeNetworkError(err)})`;
-        this.onExchange?.({ method, path: url.pathname, status: undefined, attempt, error: this.mask(msg) });
-        throw new GitLabHttpError('network', this.mask(msg));
+        try {
+          raw = await this.fetchImpl(url, {
+            method,
+            redirect: 'manual',
+            signal: controller.signal,
+            headers: {
+              Accept: 'application/json',
+              'User-Agent': 'tokenscope',
+              ...(opts.json !== undefined ? { 'Content-Type': 'application/json' } : {}),
+              ...this.authHeaders(),
+              ...(opts.headers ?? {}),
+            },
+            body: opts.json !== undefined ? JSON.stringify(opts.json) : undefined,
+          });
+        } catch (err) {
+          if (controller.signal.aborted) stopped();
+          const f = describeNetworkFailure(err, url);
+          return fail('network', `${where}: ${f.message}`, f.permanent);
+        }
+        try {
+          body = await readBounded(raw, raw.status >= 400 ? MAX_ERROR_BODY_BYTES : this.maxBodyBytes);
+        } catch (err) {
+          if (controller.signal.aborted) stopped();
+          return fail('network', `${where}: the connection broke while reading the answer (${describeNetworkFailure(err, url).message})`);
+        }
       } finally {
         clearTimeout(timer);
       }
       this.onExchange?.({ method, path: url.pathname, status: raw.status, attempt });
-      if (raw.status >= 300 && raw.status < 400 && raw.headers.get('location')) {
-        const target = new URL(raw.headers.get('location') as string, url);
+      if (body.truncated && raw.status < 400) {
+        fail('too_large', `${where}: the answer is larger than ${Math.round(this.maxBodyBytes / 1048576)} MB, more than any GitLab API answer ` +
+          `tokenscope asks for; it stopped reading. Check the GitLab URL (${this.baseUrl})`);
+      }
+      const location = raw.headers.get('location');
+      if (raw.status >= 300 && raw.status < 400 && location) {
+        const target = new URL(location, url);
         if (target.origin !== this.origin) {
           throw new GitLabHttpError(
             'redirect',
@@ -243,77 +291,35 @@ export class GitLabHttp {
             raw.status,
           );
         }
+        if (SIGN_IN.test(target.pathname)) {
+          // GitLab's API never sends a client to the sign-in page: its web pages do.
+          throw new GitLabHttpError('not_gitlab', this.mask(notGitLabRootMessage(this.baseUrl, `${this.origin}${url.pathname} redirected to the sign-in page`)), raw.status);
+        }
         if (hop >= MAX_REDIRECTS) {
           throw new GitLabHttpError('redirect', `${this.origin}${url.pathname}: too many redirects`, raw.status);
         }
         url = target;
         continue;
       }
-      // A server may echo the token back (in an error, a debug field): mask before anything reads the body.
-      const masked = this.mask(text);
-      let json: unknown;
-      let isJson = false;
-      if (masked.length > 0) {
-        try {
-          json = JSON.parse(masked);
-          isJson = true;
-        } catch {
-          isJson = false;
-        }
-      }
-      return { status: raw.status, headers: raw.headers, text: masked, json, isJson, url: url.toString() };
+      return this.answer(raw, body, url);
     }
   }
-}
 
-/**
- * GitLab's 503 for a query that ran past its 30 s limit: the same query would
- * time out again, so it goes back to the caller (which splits the batch) at once.
- */
-export function isQueryTimeout(res: GitLabResponse): boolean {
-  return res.status === 503 && res.text.includes('Request timed out');
-}
-
-export function parseRetryAfter(headers: Headers): number | undefined {
-  const ra = headers.get('retry-after');
-  if (ra) {
-    const secs = Number(ra);
-    if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
-    const date = Date.parse(ra);
-    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+  /** A server may echo the token back (in a body, a debug field, a header): masked before anything reads it. */
+  private answer(raw: Response, body: { text: string; truncated: boolean }, url: URL): GitLabResponse {
+    const text = this.mask(body.text);
+    const headers = new Headers();
+    raw.headers.forEach((v, k) => headers.append(k, this.mask(v)));
+    let json: unknown;
+    let isJson = false;
+    if (text.length > 0 && !body.truncated) {
+      try {
+        json = JSON.parse(text);
+        isJson = true;
+      } catch {
+        isJson = false;
+      }
+    }
+    return { status: raw.status, headers, text, json, isJson, url: url.toString(), truncated: body.truncated };
   }
-  const reset = headers.get('ratelimit-reset');
-  if (reset) {
-    const n = Number(reset);
-    // RateLimit-Reset is an epoch timestamp on GitLab; small numbers are treated as seconds-from-now.
-    if (Number.isFinite(n)) return n > 1e9 ? Math.max(0, n * 1000 - Date.now()) : n * 1000;
-  }
-  return undefined;
-}
-
-function describeNetworkError(err: unknown): string {
-  const e = err as { cause?: { code?: string; message?: string }; message?: string };
-  const code = e?.cause?.code;
-  switch (code) {
-    case 'ECONNREFUSED': return 'connection refused (is the URL right and GitLab up?)';
-    case 'ENOTFOUND': return 'host not found (check the GitLab URL)';
-    case 'ECONNRESET': case 'UND_ERR_SOCKET': return 'connection reset by the server';
-    case 'CERT_HAS_EXPIRED': case 'DEPTH_ZERO_SELF_SIGNED_CERT': case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-      return `TLS certificate problem (${code})`;
-    default: return e?.cause?.message ?? e?.message ?? String(err);
-  }
-}
-
-/** GitLab's error text from a JSON error body: `message`, `error`/`error_description`, or GraphQL `errors[0].message`. */
-export function gitlabErrorText(res: GitLabResponse): string | undefined {
-  const b = res.json as Record<string, unknown> | undefined;
-  if (!b || typeof b !== 'object') return undefined;
-  if (typeof b.message === 'string') return b.message;
-  if (b.message && typeof b.message === 'object') return JSON.stringify(b.message);
-  if (typeof b.error_description === 'string') return b.error_description;
-  if (typeof b.error === 'string') return b.error;
-  if (Array.isArray(b.errors) && b.errors[0] && typeof (b.errors[0] as { message?: unknown }).message === 'string') {
-    return (b.errors[0] as { message: string }).message;
-  }
-  return undefined;
 }

@@ -1,3 +1,6 @@
+import { secretForms } from './secret-forms';
+import { mergeSpans, Needle, Span, WindowSet } from './secret-scan';
+
 /**
  * Token masking. Every string that may reach a terminal, a file or an error
  * message passes through a `Masker` built from the secrets in play.
@@ -11,28 +14,91 @@ export interface Masker {
 export function describeSecret(token: string): string {
   const trimmed = token.trim();
   if (trimmed.length <= 8) return '****';
-  const prefix = /^([a-z0-9]+-)*(glpat|glcbt|gldt|glrtr|glrt|glptt|gloas|glft|glimt|glagent|glwt|glsoat|glffct)-/i.exec(trimmed);
-  const shown = prefix ? prefix[0] : '';
-  return `${shown}****${trimmed.slice(-4)}`;
+  return `${shownPrefix(trimmed)}****${trimmed.slice(-4)}`;
 }
 
-/** Builds a masker that replaces each secret (and its URL-encoded form) with its described form. */
+/** The type prefix (`glpat-`, `mycompany-glpat-`): public, shown in the described form. */
+function shownPrefix(trimmed: string): string {
+  const prefix = /^([a-z0-9]+-)*(glpat|glcbt|gldt|glrtr|glrt|glptt|gloas|glft|glimt|glagent|glwt|glsoat|glffct)-/i.exec(trimmed);
+  return prefix ? prefix[0] : '';
+}
+
+/** Runs of this many characters of a secret (or of one of its encoded forms) are masked wherever they appear. */
+export const MASK_RUN = 12;
+/** Shorter secrets are masked only whole (a short run of a short secret is ordinary text). */
+const MIN_SECRET = 4;
+/** Encoded forms shorter than this are not masked on their own: too likely to be ordinary text. */
+const MIN_ENCODED = 8;
+
+/**
+ * Builds a masker for the given secrets. It replaces with the secret's
+ * described form (`glpat-****abcd`) every run of 12 or more consecutive
+ * characters of a secret, in upper, lower or mixed case, URL-encoded, or in
+ * base64 (standard or URL-safe, padded or not, alone or as `user:token`). A
+ * secret shorter than 12 characters is replaced where it appears whole.
+ * Linear in the text (see `secret-scan.ts`); masking twice changes nothing.
+ */
 export function createMasker(secrets: ReadonlyArray<string | undefined>): Masker {
   const list = [...new Set(
-    secrets
-      .filter((s): s is string => typeof s === 'string')
-      .flatMap((s) => [s, s.trim(), encodeURIComponent(s.trim())])
-      .filter((s) => s.length >= 4),
+    secrets.filter((s): s is string => typeof s === 'string').map((s) => s.trim()).filter((s) => s.length >= MIN_SECRET),
   )].sort((a, b) => b.length - a.length);
-  const fn = ((text: string): string => {
-    let out = String(text);
-    for (const s of list) {
-      if (out.includes(s)) out = out.split(s).join(describeSecret(s));
+  const labels = list.map(describeSecret);
+  const folded = list.map((secret) => secret.toLowerCase());
+  const prefixes = list.map((secret) => (secret.length > 8 ? shownPrefix(secret).toLowerCase() : ''));
+  const byWidth = new Map<number, Needle[]>();
+  const add = (width: number, n: Needle) => {
+    const l = byWidth.get(width);
+    if (l) l.push(n);
+    else byWidth.set(width, [n]);
+  };
+  list.forEach((secret, owner) => {
+    // A long custom prefix is shown in the described form: masking it would mask the mask again.
+    const publicPrefix = prefixes[owner].length;
+    for (const form of secretForms(secret)) {
+      const t = form.text;
+      if (t.length >= MASK_RUN) {
+        const first = form.raw ? Math.max(0, publicPrefix - MASK_RUN + 1) : 0;
+        for (let i = first; i + MASK_RUN <= t.length; i++) add(MASK_RUN, { text: t.slice(i, i + MASK_RUN), owner });
+      } else if (t.length >= (form.raw ? MIN_SECRET : MIN_ENCODED)) {
+        add(t.length, { text: t, owner });
+      }
     }
-    return out;
+  });
+  // Wider windows first: a whole short secret inside a longer one's run belongs to the run.
+  const sets = [...byWidth.entries()].sort((a, b) => b[0] - a[0]).map(([w, needles]) => new WindowSet(w, needles));
+  const fn = ((text: string): string => {
+    const s = String(text);
+    if (sets.length === 0) return s;
+    let spans: Span[] = [];
+    for (const set of sets) {
+      const found: Span[] = [];
+      set.scan(s, found);
+      spans = spans.length === 0 ? found : spans.concat(found);
+    }
+    if (spans.length === 0) return s;
+    let out = '';
+    let at = 0;
+    for (const sp of mergeSpans(spans)) {
+      const start = Math.max(at, sp.start - (prefixes[sp.owner] ? prefixBefore(s, sp.start, prefixes[sp.owner], folded[sp.owner]) : 0));
+      out += s.slice(at, start) + labels[sp.owner];
+      at = sp.end;
+    }
+    return out + s.slice(at);
   }) as Masker;
   Object.defineProperty(fn, 'secrets', { value: list });
   return fn;
+}
+
+/**
+ * How many characters before `start` belong to the secret's public prefix, left
+ * out because windows inside the prefix are not masked (they are shown): the
+ * label then replaces them too instead of repeating them.
+ */
+function prefixBefore(text: string, start: number, prefix: string, secret: string): number {
+  for (let k = Math.min(prefix.length, start); k > 0; k--) {
+    if (secret.includes(text.slice(start - k, start + MASK_RUN).toLowerCase())) return k;
+  }
+  return 0;
 }
 
 /** Masks every string value in a JSON-like value; for reports and debug dumps. */

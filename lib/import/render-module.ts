@@ -1,4 +1,4 @@
-import { byPath, quoteString } from '../source/literals';
+import { byPath, commentText, quoteString } from '../source/literals';
 
 /** One project's live scope, ready to be written as code. */
 export interface ImportedScope {
@@ -41,14 +41,14 @@ const MAX_LINE = 100;
 export function renderScopesModule(spec: ModuleSpec): string {
   const lines: string[] = [];
   lines.push('/**');
-  lines.push(` * Job-token scopes imported from ${spec.gitlabUrl} by \`${spec.command}\`.`);
+  lines.push(` * Job-token scopes imported from ${commentText(spec.gitlabUrl)} by \`${commentText(spec.command)}\`.`);
   lines.push(' * Each scope adopts the project\'s current settings on its first deploy (importExisting: true).');
-  lines.push(` * Use it in a stack: \`${spec.functionName}(this)\` inside a TokenScopeStack.`);
+  lines.push(` * Use it in a stack: \`${commentText(spec.functionName)}(this)\` inside a TokenScopeStack.`);
   if (spec.unreadable.length > 0) {
     lines.push(' *');
     lines.push(` * NOT IMPORTED: the token could not read ${spec.unreadable.length} project${spec.unreadable.length === 1 ? '' : 's'}; declare ${spec.unreadable.length === 1 ? 'it' : 'them'} by hand or import again with a token that can:`);
     for (const u of [...spec.unreadable].sort((a, b) => byPath(a.project, b.project))) {
-      lines.push(` *   - ${commentSafe(u.project)}: ${commentSafe(u.reason)}`);
+      lines.push(` *   - ${commentText(u.project)}: ${commentText(u.reason)}`);
     }
   }
   lines.push(' */');
@@ -96,11 +96,6 @@ function uniqueSorted<T extends { path: string }>(list: readonly T[]): T[] {
   return [...list]
     .sort((a, b) => byPath(a.path, b.path))
     .filter((e) => { const k = e.path.toLowerCase(); if (seen.has(k)) return false; seen.add(k); return true; });
-}
-
-/** Keeps GitLab's words from closing the header comment. */
-function commentSafe(s: string): string {
-  return s.replace(/\*\//g, '* /').replace(/[\r\n]+/g, ' ');
 }
 
 /** `acme/web-team` -> `acmeWebTeamScopes`; always a valid identifier. */

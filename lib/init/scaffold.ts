@@ -5,7 +5,7 @@
  * offline in CI; tokenscope's peers pinned), plus the CI template. Pure: paths
  * and contents only, no I/O.
  */
-import { quoteString } from '../source/literals';
+import { commentText, quoteString } from '../source/literals';
 import { OPS_DEPENDENCIES, OPS_DEV_DEPENDENCIES, PinnedVersions } from './versions';
 
 export interface ScaffoldOptions {
@@ -136,7 +136,7 @@ function mainTs(o: ScaffoldOptions): string {
     `  const stack = new TokenScopeStack(app, ${quoteString(o.stack)}${props});`,
   );
   if (o.imported) {
-    lines.push(`  // Imported from ${o.imported.group} by \`tokenscope import\`: importExisting adopts what is set today.`);
+    lines.push(`  // Imported from ${commentText(o.imported.group)} by \`tokenscope import\`: importExisting adopts what is set today.`);
     lines.push(`  ${o.imported.functionName}(stack);`);
   } else {
     lines.push(

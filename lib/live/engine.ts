@@ -1,5 +1,6 @@
 import { GitLabHttp, GitLabHttpError, GitLabResponse, gitlabErrorText } from '../gitlab/http';
 import { QueryLimits } from './types';
+import { quoteServerText } from '../gitlab/body';
 
 export interface GraphQLError {
   readonly message: string;
@@ -73,6 +74,7 @@ export async function runUnits(http: GitLabHttp, units: QueryUnit[], opts: Engin
   let budget = limits.maxComplexity;
   let inFlight = 0;
   let fatal: Error | undefined;
+  let stopped: string | undefined;
   let wake: (() => void) | undefined;
   const notify = () => { const w = wake; wake = undefined; w?.(); };
 
@@ -149,6 +151,13 @@ export async function runUnits(http: GitLabHttp, units: QueryUnit[], opts: Engin
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       if (err instanceof GitLabHttpError && err.kind === 'not_gitlab' && err.status === 401) throw fatalFor(401, msg);
+      // Not GitLab at all (HTML, a 404 on /api/graphql, 50 MB): every other request would say the same. Say it once.
+      if (err instanceof GitLabHttpError && (err.kind === 'not_gitlab' || err.kind === 'too_large')) throw new FatalReadError(msg, err.status);
+      if (err instanceof GitLabHttpError && err.kind === 'deadline') {
+        stopped = msg;
+        for (const p of [...batch, ...queue.splice(0)]) p.unit.fail(`not read: ${msg}`);
+        return;
+      }
       for (const p of batch) p.unit.fail(msg);
       return;
     }
@@ -200,6 +209,8 @@ export async function runUnits(http: GitLabHttp, units: QueryUnit[], opts: Engin
   const worker = async (): Promise<void> => {
     for (;;) {
       if (fatal) return;
+      // Past the deadline nothing more is sent: what is still queued (follow-up pages too) is not read.
+      if (stopped) for (const p of queue.splice(0)) p.unit.fail(`not read: ${stopped}`);
       const batch = take();
       if (batch.length === 0) {
         if (inFlight === 0) { notify(); return; }
@@ -228,7 +239,7 @@ function errorsOf(r: unknown): GraphQLError[] {
   if (!Array.isArray(errs)) return [];
   return errs
     .filter((e): e is { message: string; path?: Array<string | number> } => !!e && typeof (e as { message?: unknown }).message === 'string')
-    .map((e) => ({ message: e.message, path: Array.isArray(e.path) ? e.path : undefined }));
+    .map((e) => ({ message: quoteServerText(e.message), path: Array.isArray(e.path) ? e.path : undefined }));
 }
 
 /** graphql-ruby's (GitLab's) and graphql-js's words for a field the schema does not have. */

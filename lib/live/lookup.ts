@@ -6,6 +6,7 @@ import { chunk, dedupe, fitBatch, halves } from './reader';
 import { groupIdsQuery, groupPathsQuery, projectIdsQuery, projectPathsQuery } from './scope-query';
 import { GITLAB_LIMITS, QueryLimits } from './types';
 import { LockFile, reverseLock } from '../lockfile';
+import { LockMismatch, lockMismatches, lockSuspects } from './lock-check';
 
 export interface LookupOptions {
   readonly concurrency?: number;
@@ -130,9 +131,18 @@ function collect(
   return [];
 }
 
+/** Names for ids, plus the lock-file entries GitLab contradicts. */
+export interface NamedIds extends IdPaths {
+  readonly lockMismatches: readonly LockMismatch[];
+}
+
 /**
- * Names ids the way every reader of a declaration does: the lock file first,
- * then GitLab for what is left (one batched lookup, only when `http` is given).
+ * Names ids the way every reader of a declaration does. With `http`, GitLab
+ * names every id (one batched lookup) and the lock file is only checked
+ * against it, never taken on faith: an entry GitLab contradicts is reported in
+ * `lockMismatches` (GitLab's ids for those paths come from a second lookup,
+ * made only when there is a contradiction) and GitLab's name wins. The lock
+ * names only what GitLab does not show. Without `http`, the lock names ids.
  */
 export async function nameIds(
   http: GitLabHttp | undefined,
@@ -140,16 +150,41 @@ export async function nameIds(
   projectIds: Iterable<number>,
   groupIds: Iterable<number>,
   opts: LookupOptions = {},
-): Promise<IdPaths> {
-  const known = lock ? reverseLock(lock) : { projects: new Map<number, string>(), groups: new Map<number, string>() };
-  const wantProjects = [...new Set(projectIds)].filter((id) => !known.projects.has(id));
-  const wantGroups = [...new Set(groupIds)].filter((id) => !known.groups.has(id));
-  const errors: string[] = [];
-  if (http && wantProjects.length + wantGroups.length > 0) {
-    const found = await lookupPaths(http, wantProjects, wantGroups, opts);
-    found.projects.forEach((p, id) => known.projects.set(id, p));
-    found.groups.forEach((p, id) => known.groups.set(id, p));
-    errors.push(...found.errors);
+): Promise<NamedIds> {
+  const locked = lock ? reverseLock(lock) : { projects: new Map<number, string>(), groups: new Map<number, string>() };
+  const wantProjects = [...new Set(projectIds)];
+  const wantGroups = [...new Set(groupIds)];
+  if (!http || wantProjects.length + wantGroups.length === 0) {
+    return { projects: locked.projects, groups: locked.groups, errors: [], lockMismatches: [] };
   }
-  return { projects: known.projects, groups: known.groups, errors };
+  const found = await lookupPaths(http, wantProjects, wantGroups, opts);
+  const errors = [...found.errors];
+  // A lookup that failed part way cannot tell "unknown to GitLab" from "not read": only contradictions count then.
+  const answered = (live: ReadonlyMap<number, string>) => (id: number) => errors.length === 0 || live.has(id);
+  const suspects = [
+    ...lockSuspects('project', wantProjects.filter(answered(found.projects)), locked.projects, found.projects),
+    ...lockSuspects('group', wantGroups.filter(answered(found.groups)), locked.groups, found.groups),
+  ];
+  let mismatches: LockMismatch[] = [];
+  if (suspects.length > 0) {
+    const byPath = await lookupIds(http, suspects.filter((x) => x.kind === 'project').map((x) => x.path),
+      suspects.filter((x) => x.kind === 'group').map((x) => x.path), opts);
+    errors.push(...byPath.errors);
+    mismatches = lockMismatches(suspects, (kind, p) => (kind === 'project' ? byPath.projects : byPath.groups).get(p.toLowerCase())?.id);
+  }
+  const wrong = new Set(mismatches.map((m) => `${m.kind}:${m.lockedId}`));
+  const name = (kind: 'project' | 'group', ids: number[], live: Map<number, string>, lockNames: Map<number, string>) => {
+    const out = new Map<number, string>();
+    for (const id of ids) {
+      const p = live.get(id) ?? (wrong.has(`${kind}:${id}`) ? undefined : lockNames.get(id));
+      if (p !== undefined) out.set(id, p);
+    }
+    return out;
+  };
+  return {
+    projects: name('project', wantProjects, found.projects, locked.projects),
+    groups: name('group', wantGroups, found.groups, locked.groups),
+    errors,
+    lockMismatches: mismatches,
+  };
 }

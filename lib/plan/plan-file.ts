@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { jsonErrorReason } from '../util/json-error';
+import { readFailureReason } from '../util/read-file';
+import { scopeChangeProblem } from './scope-values';
 
 /**
  * The parts of `terraform show -json PLANFILE` output tokenscope reads, typed
@@ -92,6 +94,16 @@ export function parsePlanText(text: string, file: string): PlanJson {
       );
     }
   });
+  // An errored plan stopped part way: what it lists is not what apply would do, so there is nothing to review.
+  if (d.errored === true) {
+    throw new PlanInputError(`${file}: Terraform marks this plan as errored (planning stopped part way, so the plan is incomplete); fix the errors terraform plan printed and plan again`);
+  }
+  changes.forEach((rc, i) => {
+    const problem = scopeChangeProblem(rc as PlanResourceChange);
+    if (problem) {
+      throw new PlanInputError(`${file}: resource_changes[${i}] (${(rc as PlanResourceChange).address}): ${problem}; produce the file with terraform show -json PLANFILE`);
+    }
+  });
   return { ...d, resource_changes: changes } as unknown as PlanJson;
 }
 
@@ -101,8 +113,7 @@ export function readPlanFile(file: string, cwd: string, stack?: string): StackPl
   try {
     text = fs.readFileSync(abs, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new PlanInputError(`${file}: cannot read (${code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message})`);
+    throw new PlanInputError(`${file}: cannot read (${readFailureReason(e)})`);
   }
   return { stack: stack ?? stackNameFromFile(file), file, plan: parsePlanText(text, file) };
 }

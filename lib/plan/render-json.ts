@@ -4,7 +4,7 @@ import type { PlanSummary } from './summary';
 /**
  * `--format json`. Version 1 shape (documented in help/plan-summary.md):
  * `{ version, summary, widget, stacks[{ stack, file, terraformVersion?, unchanged,
- * otherChanges, widget, scopes[] }], risks[], warnings[] }`. Values known only
+ * otherChanges, widget, scopes[] }], risks[], warnings[], notChecked[] }`. Values known only
  * after apply are the string "unknown" (flags) or `knownAfterApply: true` (entries).
  */
 export function renderJson(summary: PlanSummary): string {
@@ -27,6 +27,7 @@ export function toJsonReport(summary: PlanSummary): Record<string, unknown> {
     })),
     risks: summary.risks,
     warnings: summary.warnings,
+    notChecked: summary.notChecked,
   };
 }
 

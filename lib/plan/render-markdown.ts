@@ -1,6 +1,7 @@
 import type { ScopeAnalysis, TargetRef } from './analysis';
 import { targetLabel } from './analysis';
 import type { PlanSummary, StackSummary } from './summary';
+import { markdownCode, markdownText } from '../util/escape';
 
 export interface MarkdownOptions {
   /** A line under the summary, e.g. the pipeline and commit the plan came from. */
@@ -21,6 +22,11 @@ export function renderMarkdown(summary: PlanSummary, opts: MarkdownOptions = {})
   if (summary.risks.length > 0) {
     out.push(`#### :warning: Risks (${summary.risks.length})`, '');
     for (const r of summary.risks) out.push(`- ${escapeText(r.message)}`);
+    out.push('');
+  }
+  if (summary.notChecked.length > 0) {
+    out.push(`#### :x: Not checked (${summary.notChecked.length})`, '');
+    for (const w of summary.notChecked) out.push(`- ${escapeText(w)}`);
     out.push('');
   }
   if (summary.warnings.length > 0) {
@@ -46,7 +52,8 @@ export function summaryLine(summary: PlanSummary): string {
   }
   const kinds = ([['created', t.created], ['destroyed', t.destroyed], ['updated', t.updated], ['replaced', t.replaced], ['forgotten', t.forgotten]] as const)
     .filter(([, n]) => n > 0).map(([w, n]) => `${n} ${w}`).join(', ');
-  const risk = t.risks > 0 ? ` ${t.risks} ${t.risks === 1 ? 'risk' : 'risks'}.` : ' No risks found.';
+  const unchecked = summary.notChecked.length > 0 ? ' Not every risk could be checked (see "Not checked").' : '';
+  const risk = (t.risks > 0 ? ` ${t.risks} ${t.risks === 1 ? 'risk' : 'risks'}.` : unchecked ? '' : ' No risks found.') + unchecked;
   return `${stacks}: ${t.scopesChanged} job-token ${t.scopesChanged === 1 ? 'scope changes' : 'scopes change'} (${kinds}); ` +
     `${t.entriesAdded} ${t.entriesAdded === 1 ? 'entry' : 'entries'} added, ${t.entriesRemoved} removed.${risk}`;
 }
@@ -124,11 +131,6 @@ function detailTarget(t: TargetRef): string {
   return `${code(t.path)} (id ${t.id}, from ${from})`;
 }
 
-function code(s: string): string {
-  return '`' + s.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\n/g, ' ') + '`';
-}
-
-/** Keeps paths and messages from being read as Markdown/HTML in a note. */
-function escapeText(s: string): string {
-  return s.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
+/** Paths and names as code spans; messages (which quote GitLab and plan files) as escaped text: never markup in a note. */
+const code = markdownCode;
+const escapeText = markdownText;

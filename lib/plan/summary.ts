@@ -38,8 +38,13 @@ export interface SummaryTotals {
 export interface PlanSummary {
   readonly stacks: readonly StackSummary[];
   readonly risks: readonly Risk[];
-  /** Things the summary could not do (an id lookup or auth log that failed); the summary is still right as far as it goes. */
+  /** Things the summary could not do (an id lookup that failed); the summary is still right as far as it goes. */
   readonly warnings: readonly string[];
+  /**
+   * Checks that were asked for and could not be made (an authentication log
+   * that could not be read): the risks list is incomplete, never "no risks".
+   */
+  readonly notChecked: readonly string[];
   readonly totals: SummaryTotals;
   readonly widget: WidgetReport;
 }
@@ -75,6 +80,7 @@ export interface SummaryInput {
   readonly scopes: readonly ScopeAnalysis[];
   readonly authLogs?: AuthLogs;
   readonly warnings?: readonly string[];
+  readonly notChecked?: readonly string[];
   /** Lower-cased paths of projects the instance holds to the allowlist (their own toggle off, in force on). */
   readonly enforced?: ReadonlySet<string>;
   readonly now: Date;
@@ -116,9 +122,6 @@ export function buildSummary(input: SummaryInput): PlanSummary {
   ];
   const warnings = [...(input.warnings ?? [])];
   for (const s of scopesTurningOff(input.scopes)) if (isEnforced(s)) warnings.push(enforcedWarning(s.project.path as string));
-  for (const p of input.plans) {
-    if (p.plan.errored) warnings.push(`${p.file}: Terraform marks this plan as errored; it may be incomplete`);
-  }
   const count = (k: ScopeAnalysis['kind']) => input.scopes.filter((s) => s.kind === k).length;
   const entries = (pick: 'added' | 'removed') =>
     input.scopes.reduce((n, s) => n + s.projects[pick].length + s.groups[pick].length, 0);
@@ -126,6 +129,7 @@ export function buildSummary(input: SummaryInput): PlanSummary {
     stacks,
     risks,
     warnings,
+    notChecked: [...(input.notChecked ?? [])],
     totals: {
       stacks: stacks.length,
       scopesChanged: input.scopes.length,

@@ -3,6 +3,7 @@ import type { LockFile } from '../lockfile';
 import { UnresolvedPolicyScope } from './declared';
 import { checkPolicies } from './run';
 import { describePermissions, EntryKind, Permissions, permissionsOf } from './types';
+import { markdownCode, markdownText } from '../util/escape';
 
 /** One row of the plan review's permissions section. */
 export interface PolicyRow {
@@ -69,7 +70,7 @@ export async function comparedSection(
 export function policySectionMarkdown(section: PolicySection): string {
   if (section.rows.length === 0 && section.notes.length === 0) return '';
   const out = ['#### Job-token permissions', ''];
-  const code = (s: string) => `\`${s.replace(/`/g, '')}\``;
+  const code = markdownCode;
   if (section.rows.length === 0) {
     out.push('No permission changes for `tokenscope policies apply`.');
   } else if (section.mode === 'compared') {
@@ -85,7 +86,7 @@ export function policySectionMarkdown(section: PolicySection): string {
   }
   if (section.notes.length > 0) {
     out.push('');
-    for (const n of section.notes) out.push(`- policies: ${n.replace(/\|/g, '\\|')}`);
+    for (const n of section.notes) out.push(`- policies: ${markdownText(n)}`);
   }
   return out.join('\n') + '\n\n';
 }

@@ -2,6 +2,7 @@ import type { ApplyResult } from './apply';
 import type { PolicyCheck } from './run';
 import { PolicySkip, isWarning } from './plan';
 import { EntryKind, Permissions, describePermissions } from './types';
+import { oneLine, terminalText } from '../util/escape';
 
 /** Exit codes of `policies apply`, like `terraform plan -detailed-exitcode`: 0 nothing (left) to do, 1 error, 2 changes pending. */
 export const EXIT_OK = 0;
@@ -90,8 +91,8 @@ export function renderText(report: PolicyApplyReport): string {
   const s = report.summary;
   lines.push(`tokenscope policies apply: ${s.entries} declared entr${s.entries === 1 ? 'y' : 'ies'} in ${s.projects} project${s.projects === 1 ? '' : 's'}, ` +
     `${report.gitlab.url}${report.gitlab.version ? ` (GitLab ${report.gitlab.version})` : ''}`);
-  for (const p of report.problems) lines.push(`error: ${p}`);
-  for (const w of report.warnings) lines.push(`warning: ${w}`);
+  for (const p of report.problems) lines.push(`error: ${oneLine(p)}`);
+  for (const w of report.warnings) lines.push(`warning: ${oneLine(w)}`);
 
   const byProject = new Map<string, string[]>();
   const section = (project: string) => {
@@ -100,19 +101,20 @@ export function renderText(report: PolicyApplyReport): string {
     return l;
   };
   for (const c of report.changes) {
-    const line = `  ${MARK[c.result]} ${c.kind} ${c.target}: ${describePermissions(c.from)} -> ${describePermissions(c.to)}` +
-      (c.result === 'applied' ? ' (applied)' : c.result === 'failed' ? ` (failed: ${(c.errors ?? []).join('; ')})` : '');
+    const line = `  ${MARK[c.result]} ${c.kind} ${oneLine(c.target)}: ${describePermissions(c.from)} -> ${describePermissions(c.to)}` +
+      (c.result === 'applied' ? ' (applied)' : c.result === 'failed' ? ` (failed: ${oneLine((c.errors ?? []).join('; '))})` : '');
     section(c.project).push(line);
   }
   for (const k of report.skipped) {
-    section(k.project).push(`  ! ${k.severity}: ${k.message}`);
+    section(k.project).push(`  ! ${k.severity}: ${oneLine(k.message)}`);
   }
   for (const [project, l] of byProject) {
-    lines.push('', project, ...l);
+    lines.push('', oneLine(project), ...l);
   }
   lines.push('');
   lines.push(summaryLine(report));
-  return lines.join('\n') + '\n';
+  // Paths and GitLab's words on a terminal: no escape sequences, no bare \r.
+  return terminalText(lines.join('\n')) + '\n';
 }
 
 function summaryLine(report: PolicyApplyReport): string {

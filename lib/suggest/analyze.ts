@@ -4,6 +4,10 @@ import { Addition, DeclaredEntry, ProjectSuggestion, Removal, SuggestInput, Sugg
 
 const DAY_MS = 86_400_000;
 
+export const EMPTY_LOG_NOTE =
+  'the authentication log is empty: GitLab has recorded no job token from another project here (it records from 17.6 on, ' +
+  'up to 5 minutes late), which does not show that the entries are unused; none is proposed for removal';
+
 /** The instant before which a use no longer counts as recent. */
 export function windowStart(opts: Pick<SuggestOptions, 'now' | 'unusedDays'>): Date {
   return new Date(opts.now.getTime() - opts.unusedDays * DAY_MS);
@@ -89,14 +93,17 @@ export function suggestForProject(input: SuggestInput, opts: SuggestOptions): Pr
     if (!compacted.has(u.origin.toLowerCase())) add.push({ kind: 'project', target: u.origin, reason: 'used_not_allowed', lastAuthorizedAt: u.at });
   }
 
-  // Least privilege: entries nobody used within the window.
-  for (const e of projectEntries) {
+  // Least privilege: entries nobody used within the window. An empty log shows no use at all, which is no
+  // evidence that an entry is unused (nothing recorded yet, or logging only just began): nothing is removed then.
+  const emptyLog = input.authLog.length === 0;
+  if (emptyLog && projectEntries.length + groupEntries.length > 0) notes.push(EMPTY_LOG_NOTE);
+  for (const e of emptyLog ? [] : projectEntries) {
     const key = `p:${e.path.toLowerCase()}`;
     if (removed.has(key) || usedRecently(e.path)) continue;
     removed.add(key);
     remove.push({ kind: 'project', target: e.path, reason: 'unused', autopopulated: e.autopopulated, lastAuthorizedAt: lastUse.get(e.path.toLowerCase())?.at ?? null });
   }
-  for (const g of groupEntries) {
+  for (const g of emptyLog ? [] : groupEntries) {
     if (latestUnder(g.path)) continue;
     const ever = maxBy([...lastUse.values()].filter((u) => isUnder(u.origin, g.path)));
     removed.add(`g:${g.path.toLowerCase()}`);

@@ -1,4 +1,5 @@
 import type { Addition, ProjectSuggestion, Removal, SuggestReport } from './types';
+import { oneLine, terminalText } from '../util/escape';
 
 export const SUGGEST_FORMATS = ['text', 'json'] as const;
 export type SuggestFormat = (typeof SUGGEST_FORMATS)[number];
@@ -17,21 +18,22 @@ export function renderSuggestText(report: SuggestReport): string {
   ];
   for (const p of report.projects) {
     const where = [p.stack, p.source ? `${p.source.file}:${p.source.line}` : undefined].filter(Boolean).join(', ');
-    const head = `${p.project}${where ? `  (${where})` : ''}`;
+    const head = `${oneLine(p.project)}${where ? `  (${oneLine(where)})` : ''}`;
     if (p.status === 'no_change' && p.notes.length === 0) {
       lines.push('', `${head}  no change`);
       continue;
     }
     lines.push('', p.status === 'unreadable' ? `${head}  UNREADABLE` : head);
-    if (p.error) lines.push(`  error   ${p.error}`);
-    for (const r of p.remove) lines.push(`  remove  ${r.kind.padEnd(7)} ${r.target}  ${describeRemoval(r)}`);
-    for (const a of p.add) lines.push(`  add     ${a.kind.padEnd(7)} ${a.target}  ${describeAddition(a)}`);
-    for (const n of p.notes) lines.push(`  note    ${n}`);
-    if (p.sourceProblem) lines.push(`  patch   ${p.sourceProblem}`);
+    if (p.error) lines.push(`  error   ${oneLine(p.error)}`);
+    for (const r of p.remove) lines.push(`  remove  ${r.kind.padEnd(7)} ${oneLine(r.target)}  ${oneLine(describeRemoval(r))}`);
+    for (const a of p.add) lines.push(`  add     ${a.kind.padEnd(7)} ${oneLine(a.target)}  ${oneLine(describeAddition(a))}`);
+    for (const n of p.notes) lines.push(`  note    ${oneLine(n)}`);
+    if (p.sourceProblem) lines.push(`  patch   ${oneLine(p.sourceProblem)}`);
   }
   // What the log cannot show, once per run.
-  if (report.caveats.length > 0) lines.push('', ...report.caveats.map((c) => `note: ${c}`));
-  return lines.join('\n') + '\n';
+  if (report.caveats.length > 0) lines.push('', ...report.caveats.map((c) => `note: ${oneLine(c)}`));
+  // Paths and GitLab's words on a terminal: no escape sequences, no bare \r.
+  return terminalText(lines.join('\n')) + '\n';
 }
 
 function describeRemoval(r: Removal): string {

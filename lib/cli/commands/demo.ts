@@ -55,7 +55,7 @@ export async function demoCommand(opts: DemoOptions, io: CliIO): Promise<number>
     buildAcme(app, { lockFile: false });
     app.synth();
     const say = (s: string) => { if (opts.format === 'text') io.stdout.write(s); };
-    say(`tokenscope demo: sandbox GitLab at ${sandbox.url} with the acme org; main.ts synthesized to ${outdir} (temporary)\n` +
+    say(`tokenscope demo: sandbox GitLab at ${sandbox.url} with the acme org; ${exampleApp(io.cwd)} synthesized to ${outdir} (temporary)\n` +
       `running: tokenscope drift --auth-log --synth-dir ${outdir}\n\n`);
     const env = { ...io.env, GITLAB_URL: sandbox.url, GITLAB_TOKEN: DEMO_TOKEN, CI_NODE_INDEX: undefined, CI_NODE_TOTAL: undefined };
     const code = await driftCommand(
@@ -66,13 +66,28 @@ export async function demoCommand(opts: DemoOptions, io: CliIO): Promise<number>
       { now: DEMO_NOW },
     );
     const stats = sandbox.stats();
-    say(`\nThe demo org's live state differs from main.ts on purpose. A real run would exit ${code} ` +
+    say(`\nThe demo org's live state differs from the example app on purpose. A real run would exit ${code} ` +
       `(0 in sync, 2 drift, 1 unreadable or error). Sandbox: ${stats.httpRequests} HTTP requests, ${stats.mutations} mutations.\n`);
     return code === 1 ? 1 : 0;
   } finally {
     await sandbox.stop();
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Which app the demo synthesizes, said plainly: always tokenscope's own acme
+ * example (shipped in the package), never the main.ts of the directory it runs
+ * in, which an ops repo has too.
+ */
+export function exampleApp(cwd: string): string {
+  const file = require.resolve('../../../main');
+  const rel = path.relative(cwd, file);
+  const shown = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+  const own = fs.existsSync(path.join(cwd, 'main.ts')) && path.resolve(cwd, 'main.ts') !== file
+    ? ' (not ./main.ts: the demo always checks this example against the demo org; `tokenscope drift` checks your app)'
+    : '';
+  return `tokenscope's built-in acme example app (${shown})${own}`;
 }
 
 export const demoModule: CommandModule = {

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
 import type { CommandModule } from '../command';
-import { concurrencyOption, noProgressOption, tokenEnvOption, urlOption } from '../options';
-import { positiveInt } from '../flags';
+import { concurrencyOption, DEFAULT_TIMEOUT_SECONDS, noProgressOption, timeoutOption, tokenEnvOption, urlOption } from '../options';
+import { deadlineFlag, positiveInt } from '../flags';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { summaryOf } from './index';
@@ -17,6 +17,7 @@ import { readForImport } from '../../import/read';
 import { defaultOutFile, functionNameFor, renderScopesModule } from '../../import/render-module';
 import { defaultImportFrom } from '../../import/module-spec';
 import { commandErrorMessage } from '../command-error';
+import { oneLine } from '../../util/escape';
 
 export interface ImportCliOptions {
   group?: string;
@@ -30,6 +31,7 @@ export interface ImportCliOptions {
   tokenEnv?: string;
   concurrency: string;
   progress: boolean;
+  timeout?: string;
 }
 
 export interface ImportDeps {
@@ -73,6 +75,7 @@ function commandLine(opts: ImportCliOptions): string {
 export async function importCommand(opts: ImportCliOptions, io: CliIO, deps: ImportDeps = {}): Promise<number> {
   let target: GitLabTarget | undefined;
   try {
+    const deadline = deadlineFlag(opts.timeout, DEFAULT_TIMEOUT_SECONDS.import);
     const { group, projects } = validate(opts);
     const concurrency = positiveInt(opts.concurrency, '--concurrency', 64);
     const outArg = opts.out ?? defaultOutFile(group);
@@ -82,10 +85,10 @@ export async function importCommand(opts: ImportCliOptions, io: CliIO, deps: Imp
       throw new UsageError(`${outArg} exists; pass --force to overwrite it, or --out another file`);
     }
     target = resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv });
-    const pre = await preflightApiToken(target, { need: 'read_api', purpose: 'import', fetchImpl: deps.fetchImpl, now: deps.now });
+    const pre = await preflightApiToken(target, { need: 'read_api', purpose: 'import', fetchImpl: deps.fetchImpl, now: deps.now, deadline });
     for (const w of pre.warnings) io.stderr.write(`tokenscope import: warning: ${target.mask(w)}\n`);
 
-    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl });
+    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl, deadline });
     const progress = progressBar(io.stderr, opts.progress);
     let read;
     try {
@@ -109,14 +112,15 @@ export async function importCommand(opts: ImportCliOptions, io: CliIO, deps: Imp
       io.stdout.write(text);
     }
     for (const p of read.enforcedByInstance) {
-      io.stderr.write(target.mask(`tokenscope import: ${p}: its own allowlist setting is off, but the instance enforces the allowlist; imported as limitAccess: true (what is in force)\n`));
+      io.stderr.write(target.mask(`tokenscope import: ${oneLine(p)}: its own allowlist setting is off, but the instance enforces the allowlist; imported as limitAccess: true (what is in force)\n`));
     }
-    for (const u of read.unreadable) io.stderr.write(target.mask(`tokenscope import: NOT IMPORTED ${u.project}: ${u.reason}\n`));
+    for (const u of read.unreadable) io.stderr.write(target.mask(`tokenscope import: NOT IMPORTED ${oneLine(u.project)}: ${oneLine(u.reason)}\n`));
     const summary = `tokenscope import: ${read.scopes.length} scope${read.scopes.length === 1 ? '' : 's'} imported` +
       (read.unreadable.length ? `, ${read.unreadable.length} project${read.unreadable.length === 1 ? '' : 's'} not readable (listed at the top of the module)` : '') +
       (outFile ? ` into ${outArg}` : '') + '\n';
     (toStdout ? io.stderr : io.stdout).write(summary);
-    return read.unreadable.length > 0 ? EXIT_IMPORT_ERROR : EXIT_IMPORTED;
+    if (deadline.reached) io.stderr.write(`tokenscope import: stopped: ${deadline.words()}; the projects not read are listed above; give it more time with --timeout SECONDS\n`);
+    return deadline.reached ? EXIT_IMPORT_ERROR : read.unreadable.length > 0 ? EXIT_IMPORT_ERROR : EXIT_IMPORTED;
   } catch (err) {
     io.stderr.write(commandErrorMessage(err, target, {
       command: 'import',
@@ -145,6 +149,7 @@ export const importModule: CommandModule = {
       .addOption(tokenEnvOption())
       .addOption(concurrencyOption())
       .addOption(noProgressOption())
+      .addOption(timeoutOption(DEFAULT_TIMEOUT_SECONDS.import))
       .addHelpText('after', helpPage('import'))
       .action(async (opts: ImportCliOptions) => {
         state.exitCode = await importCommand(opts, io);

@@ -7,8 +7,11 @@ import { helpPage } from '../help';
 import { summaryOf } from './index';
 import { GitLabTarget, resolveTarget, URL_ENV_VARS } from '../../gitlab/config';
 import { GitLabHttp } from '../../gitlab/http';
-import { envMasker } from '../../gitlab/secrets';
+import { envMasker, maskDeep } from '../../gitlab/secrets';
 import { errorLine } from '../command-error';
+import { DEFAULT_TIMEOUT_SECONDS, timeoutOption } from '../options';
+import { deadlineFlag } from '../flags';
+import type { Deadline } from '../../gitlab/deadline';
 import { ApiScope, preflightApiToken } from '../../doctor/preflight';
 import { loadLockFile, readLockFile } from '../../lockfile';
 import { fetchAuthLogs, fetchEnforcement, resolveIdsFromGitLab } from '../../plan/gitlab-lookups';
@@ -26,7 +29,7 @@ import { serializeWidgetReport } from '../../plan/widget-report';
 import { groupMembersForPlan, reachPlanJson, reachPlanMarkdown, reachPlanSection } from '../../reach/plan-section';
 import { wholeNumberFlag } from '../flags';
 
-/** Exit codes: 0 summary produced, 1 error, 3 risks found with --fail-on-risk. */
+/** Exit codes: 0 summary produced, 1 error (with --fail-on-risk also: a risk check that could not be made), 3 risks found with --fail-on-risk. */
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_RISK = 3;
@@ -50,6 +53,7 @@ interface Options {
   noteKey?: string;
   failOnRisk?: boolean;
   synthDir?: string;
+  timeout?: string;
   expandGroups?: boolean;
   maxGroupProjects: string;
 }
@@ -78,6 +82,7 @@ export function createPlanSummaryCommand(deps: PlanSummaryDeps = {}): CommandMod
         .option('--synth-dir <dir>', 'also show fine-grained job-token permissions declared in this synth dir (compared with GitLab with --resolve)')
         .option('--expand-groups', 'reach section: read the projects of group entries over GitLab (default: the lock file\'s projects)')
         .option('--max-group-projects <n>', 'reach section: a risk when one entry lets more projects reach a project', '50')
+        .addOption(timeoutOption(DEFAULT_TIMEOUT_SECONDS['plan-summary']))
         .addHelpText('after', helpPage('plan-summary'))
         .action(async (files: string[], opts: Options) => {
           state.exitCode = await runPlanSummary(files, opts, io, deps);
@@ -97,6 +102,7 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
     return EXIT_ERROR;
   };
   try {
+    const deadline = deadlineFlag(opts.timeout, DEFAULT_TIMEOUT_SECONDS['plan-summary']);
     const now = (deps.now ?? (() => new Date()))();
     const maxGroupProjects = wholeNumberFlag(opts.maxGroupProjects ?? '50', '--max-group-projects', 1, 1_000_000);
     const plans = distinctStacks(files.map((f) => readPlanFile(f, io.cwd)));
@@ -106,13 +112,14 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
     let names = mergeNames(namesFromPlans(plans), lock ? namesFromLock(lock) : emptyNames());
     let scopes = analyzePlans(plans, names);
     let authLogs: AuthLogs | undefined;
+    const notChecked: string[] = [];
     let enforced: Set<string> | undefined;
     let http: GitLabHttp | undefined;
     if (opts.resolve || opts.authLog || opts.expandGroups) {
       const purpose = [opts.resolve ? '--resolve' : '', opts.authLog ? '--auth-log' : '', opts.expandGroups ? '--expand-groups' : ''].filter(Boolean).join(' ');
       // Auth logs need Maintainer on the targets; naming ids needs only sight of them.
       const role = opts.authLog ? undefined : 'at least Guest on the projects and groups';
-      http = await gitlabClient(resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv }), purpose, 'read_api', role, deps);
+      http = await gitlabClient(resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv }), purpose, 'read_api', role, deps, deadline);
       if (opts.resolve) {
         const ids = unresolvedIds(scopes);
         if (ids.projects.length + ids.groups.length > 0) {
@@ -125,9 +132,9 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
       if (opts.authLog) {
         const paths = scopes.filter(needsAuthLog).map((s) => s.project.path as string);
         const unnamed = scopes.filter((s) => !s.project.path && s.project.id !== null).map((s) => s.project.label);
-        if (unnamed.length > 0) warnings.push(`auth log not read for ${unnamed.join(', ')}: the project is known only by id (use --resolve or the lock file)`);
+        if (unnamed.length > 0) notChecked.push(`auth log not read for ${unnamed.join(', ')}: the project is known only by id (use --resolve or the lock file)`);
         const logs = await fetchAuthLogs(http, paths);
-        warnings.push(...logs.warnings);
+        notChecked.push(...logs.warnings);
         authLogs = logs.value;
       }
       // With GitLab at hand: a scope planned off where the instance enforces the allowlist never settles.
@@ -139,13 +146,14 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
       }
     }
 
-    const summary = buildSummary({ plans, scopes, authLogs, warnings, enforced, now });
+    // Masked before rendering: Markdown escaping could otherwise cut a token into runs the masker no longer sees whole.
+    const summary = maskDeep(buildSummary({ plans, scopes, authLogs, warnings, notChecked, enforced, now }), mask);
     const footer = pipelineFooter(io.env);
     // Permissions are not in the plan JSON (they travel in a // comment): read them from the synth dir.
     let policies: PolicySection | undefined;
     if (opts.synthDir) {
       const sources = readDeclaredPolicySources(path.resolve(io.cwd, opts.synthDir));
-      policies = opts.resolve && http ? await comparedSection(http, sources, lock) : declaredSection(sources);
+      policies = maskDeep(opts.resolve && http ? await comparedSection(http, sources, lock) : declaredSection(sources), mask);
     }
     // Who can reach each changed project, before and after (lib/reach/plan-section).
     const groupMembers = await groupMembersForPlan(scopes, { lock, http: opts.expandGroups ? http : undefined });
@@ -164,13 +172,18 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
       // Without --url or a GitLab URL variable, CI_API_V4_URL itself is the configured GitLab.
       const target = resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv, urlEnvVars: [...URL_ENV_VARS, 'CI_API_V4_URL'] });
       assertNoteOrigin(mr, target.baseUrl, target.tokenSource ?? opts.tokenEnv ?? 'GITLAB_TOKEN');
-      const noteHttp = await gitlabClient(target, '--post-mr-note', 'api', 'the right to comment on the merge request', deps, mr.baseUrl);
+      const noteHttp = await gitlabClient(target, '--post-mr-note', 'api', 'the right to comment on the merge request', deps, deadline, mr.baseUrl);
       const marker = noteMarker(opts.noteKey);
       const result = await upsertMrNote(noteHttp, mr, mask(noteBody(markdown, marker)), marker);
       io.stderr.write(`tokenscope plan-summary: ${result.action} note ${result.noteId} on merge request !${mr.iid}\n`);
     }
     for (const w of summary.warnings) io.stderr.write(`tokenscope plan-summary: warning: ${mask(w)}\n`);
-    return opts.failOnRisk && (summary.risks.length > 0 || reach.risks.length > 0) ? EXIT_RISK : EXIT_OK;
+    for (const w of summary.notChecked) io.stderr.write(`tokenscope plan-summary: not checked: ${mask(w)}\n`);
+    if (deadline.reached) return fail(`stopped: ${deadline.words()}; what was not read is in the warnings above; give it more time with --timeout SECONDS`);
+    if (!opts.failOnRisk) return EXIT_OK;
+    // An unread source is never "no risks": what could not be checked fails the gate, before any risk found.
+    if (summary.notChecked.length > 0) return EXIT_ERROR;
+    return summary.risks.length > 0 || reach.risks.length > 0 ? EXIT_RISK : EXIT_OK;
   } catch (e) {
     // Expected failures (PlanInputError, LockFileError, ConfigError, PreflightError, MrNoteError, GitLabHttpError) carry a message meant for people.
     return fail(e instanceof Error ? e.message : String(e));
@@ -179,10 +192,10 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
 
 /** The shared token check (offline: no extra request), then a client for `baseUrl`, an origin already checked. */
 async function gitlabClient(
-  target: GitLabTarget, purpose: string, need: ApiScope, role: string | undefined, deps: PlanSummaryDeps, baseUrl = target.baseUrl,
+  target: GitLabTarget, purpose: string, need: ApiScope, role: string | undefined, deps: PlanSummaryDeps, deadline: Deadline, baseUrl = target.baseUrl,
 ): Promise<GitLabHttp> {
   await preflightApiToken(target, { need, purpose: `plan-summary ${purpose}`, role, online: false });
-  return new GitLabHttp({ baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl, sleep: deps.sleep });
+  return new GitLabHttp({ baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl, sleep: deps.sleep, deadline });
 }
 
 function writeFile(cwd: string, file: string, text: string): void {

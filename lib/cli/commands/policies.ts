@@ -1,7 +1,8 @@
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { CommandModule, CommandState } from '../command';
-import { tokenEnvOption, urlOption } from '../options';
+import { DEFAULT_TIMEOUT_SECONDS, timeoutOption, tokenEnvOption, urlOption } from '../options';
+import { deadlineFlag } from '../flags';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { summaryOf } from './index';
@@ -29,6 +30,7 @@ interface ApplyFlags {
   tokenEnv?: string;
   yes?: boolean;
   format: 'text' | 'json';
+  timeout?: string;
 }
 
 export function createPoliciesCommand(deps: PoliciesDeps = {}): CommandModule {
@@ -48,6 +50,7 @@ export function createPoliciesCommand(deps: PoliciesDeps = {}): CommandModule {
         .addOption(tokenEnvOption())
         .option('--yes', 'send the changes (without it, nothing is changed)')
         .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+        .addOption(timeoutOption(DEFAULT_TIMEOUT_SECONDS.policies))
         .addHelpText('after', helpPage('policies'))
         .action(async (flags: ApplyFlags) => {
           state.exitCode = await runApply(flags, io, deps);
@@ -61,6 +64,7 @@ export const policiesCommand: CommandModule = createPoliciesCommand();
 async function runApply(flags: ApplyFlags, io: CliIO, deps: PoliciesDeps): Promise<number> {
   let target: GitLabTarget | undefined;
   try {
+    const deadline = deadlineFlag(flags.timeout, DEFAULT_TIMEOUT_SECONDS.policies);
     target = resolveTarget(io.env, { url: flags.url, tokenEnv: flags.tokenEnv });
     const mask = target.mask;
     const sources = readDeclaredPolicySources(path.resolve(io.cwd, flags.synthDir), flags.stack ?? []);
@@ -68,9 +72,10 @@ async function runApply(flags: ApplyFlags, io: CliIO, deps: PoliciesDeps): Promi
       need: flags.yes ? 'api' : 'read_api',
       purpose: flags.yes ? 'policies apply --yes' : 'policies apply',
       fetchImpl: deps.fetchImpl,
+      deadline,
     });
     for (const w of pre.warnings) io.stderr.write(`tokenscope policies: warning: ${mask(w)}\n`);
-    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask, fetchImpl: deps.fetchImpl, sleep: deps.sleep });
+    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask, fetchImpl: deps.fetchImpl, sleep: deps.sleep, deadline });
     const check = await checkPolicies(http, sources, { lock: readLockFile(io.cwd), forWrite: flags.yes === true });
     // Like a Terraform plan with errors, a check with any error (unnamed ids, unknown policies, unreadable
     // projects) sends nothing: a partial apply is harder to reason about than none.
@@ -81,6 +86,10 @@ async function runApply(flags: ApplyFlags, io: CliIO, deps: PoliciesDeps): Promi
     const text = flags.format === 'json' ? renderJson(report) : renderText(report);
     io.stdout.write(mask(text));
     if (blocked) io.stderr.write('tokenscope policies: nothing was sent because of the errors above\n');
+    if (deadline.reached) {
+      io.stderr.write(`tokenscope policies: stopped: ${deadline.words()}; what was not read or sent is listed above; give it more time with --timeout SECONDS\n`);
+      return EXIT_ERROR;
+    }
     return exitCodeFor(report);
   } catch (err) {
     io.stderr.write(commandErrorMessage(err, target, {

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { CommandModule, CommandState } from '../command';
-import { concurrencyOption, noProgressOption, tokenEnvOption, urlOption } from '../options';
-import { positiveInt, wholeNumberFlag } from '../flags';
+import { concurrencyOption, DEFAULT_TIMEOUT_SECONDS, noProgressOption, timeoutOption, tokenEnvOption, urlOption } from '../options';
+import { deadlineFlag, positiveInt, wholeNumberFlag } from '../flags';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { summaryOf } from './index';
@@ -33,6 +33,7 @@ export interface ReachFlags {
   tokenEnv?: string;
   concurrency: string;
   progress: boolean;
+  timeout?: string;
 }
 
 export interface ReachDeps {
@@ -44,6 +45,7 @@ export interface ReachDeps {
 export async function reachCommand(flags: ReachFlags, io: CliIO, deps: ReachDeps = {}): Promise<number> {
   let target: GitLabTarget | undefined;
   try {
+    const deadline = deadlineFlag(flags.timeout, DEFAULT_TIMEOUT_SECONDS.reach);
     const maxGroupProjects = wholeNumberFlag(flags.maxGroupProjects, '--max-group-projects', 1, 1_000_000);
     const concurrency = positiveInt(flags.concurrency, '--concurrency', 64);
     const synthDir = flags.synthDir !== undefined ? path.resolve(io.cwd, flags.synthDir) : undefined;
@@ -59,9 +61,9 @@ export async function reachCommand(flags: ReachFlags, io: CliIO, deps: ReachDeps
       target = resolveTarget(io.env, { url: flags.url, tokenEnv: flags.tokenEnv });
       const base = deps.fetchImpl ?? fetch;
       const counting: typeof fetch = (input, init) => { prior++; return base(input, init); };
-      const pre = await preflightApiToken(target, { need: 'read_api', purpose: 'reach', fetchImpl: counting, now: deps.now });
+      const pre = await preflightApiToken(target, { need: 'read_api', purpose: 'reach', fetchImpl: counting, now: deps.now, deadline });
       for (const w of pre.warnings) io.stderr.write(`tokenscope reach: warning: ${target.mask(w)}\n`);
-      http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl });
+      http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl, deadline });
     }
     const progress = progressBar(io.stderr, flags.progress);
     let result;
@@ -86,6 +88,10 @@ export async function reachCommand(flags: ReachFlags, io: CliIO, deps: ReachDeps
     }
     if (s.unlistedGroups > 0) {
       io.stderr.write(`tokenscope reach: the projects of ${s.unlistedGroups} group ${s.unlistedGroups === 1 ? 'entry' : 'entries'} could not be listed; the graph leaves out what reaches through them (see the warnings)\n`);
+    }
+    if (deadline.reached) {
+      io.stderr.write(`tokenscope reach: stopped: ${deadline.words()}; what was not read is listed above; give it more time with --timeout SECONDS\n`);
+      return 1;
     }
     return s.unreadable > 0 || s.unlistedGroups > 0 ? 1 : 0;
   } catch (err) {
@@ -119,6 +125,7 @@ export const reachModule: CommandModule = {
       .addOption(tokenEnvOption())
       .addOption(concurrencyOption())
       .addOption(noProgressOption())
+      .addOption(timeoutOption(DEFAULT_TIMEOUT_SECONDS.reach))
       .addHelpText('after', helpPage('reach'))
       .action(async (flags: ReachFlags) => {
         state.exitCode = await reachCommand(flags, io);

@@ -5,6 +5,7 @@ import { helpPage } from '../help';
 import { summaryOf } from './index';
 import type { CliIO } from '../io';
 import { describeSecret } from '../../gitlab/secrets';
+import { readFailureReason } from '../../util/read-file';
 import { loadSeed, SandboxState, SeedError, startSandbox } from '../../sandbox';
 import type { Sandbox, SandboxOptions } from '../../sandbox';
 import { startProviderStandIn } from '../../sandbox/provider';
@@ -64,13 +65,13 @@ function parseFlags(flags: SandboxFlags): Omit<SandboxOptions, 'seed'> {
 }
 
 function readSeed(io: CliIO, file: string | undefined): { state: SandboxState; label: string } {
-  if (!file) return { state: loadSeed(demoSeed), label: 'built-in demo org (lib/sandbox/demo-seed.json)' };
+  if (!file) return { state: loadSeed(demoSeed), label: `built-in demo org, ${shownPath(io.cwd, demoSeedFile())}` };
   const full = path.resolve(io.cwd, file);
   let text: string;
   try {
     text = fs.readFileSync(full, 'utf8');
   } catch (err) {
-    throw new FlagError(`cannot read seed ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new FlagError(`cannot read seed ${file}: ${readFailureReason(err)}`);
   }
   try {
     return { state: loadSeed(text), label: file };
@@ -80,12 +81,35 @@ function readSeed(io: CliIO, file: string | undefined): { state: SandboxState; l
   }
 }
 
+/**
+ * Where the built-in seed really is: next to the sandbox's code, in the source
+ * tree or in the installed package (`node_modules/tokenscope/dist/lib/sandbox/demo-seed.json`),
+ * so that a user can open it for the token values or copy it as a start.
+ */
+export function demoSeedFile(): string {
+  return path.join(__dirname, '..', '..', 'sandbox', 'demo-seed.json');
+}
+
+/** A path as a user in `cwd` would type it: relative when inside cwd. */
+function shownPath(cwd: string, file: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+/** "3 users (+ 2 bot users of access tokens)": the seed's users, and the bots GitLab creates for project and group tokens. */
+function usersLine(state: SandboxState): string {
+  const all = [...state.users.values()];
+  const bots = all.filter((u) => u.bot).length;
+  const people = all.length - bots;
+  return `${people} user${people === 1 ? '' : 's'}${bots ? ` (+ ${bots} bot user${bots === 1 ? '' : 's'} of project and group access tokens)` : ''}`;
+}
+
 /** What the sandbox serves, with tokens masked (their values are in the seed file). */
 export function describeSandbox(sandbox: Sandbox, seedLabel: string): string {
   const s = sandbox.state;
   const lines = [
     `tokenscope sandbox listening on ${sandbox.url}`,
-    `seed: ${seedLabel}: ${s.users.size} users, ${s.groups.size} groups, ${s.projects.size} projects; instance ${s.instance.version}` +
+    `seed: ${seedLabel}: ${usersLine(s)}, ${s.groups.size} groups, ${s.projects.size} projects; instance ${s.instance.version}` +
       `${s.instance.enforceAllowlist ? ', allowlist enforced for all projects' : ''}` +
       `${s.policiesEnabled() ? '' : ', feature flag add_policies_to_ci_job_token off'}`,
     'tokens (masked; the values are in the seed):',

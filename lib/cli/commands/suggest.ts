@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { CommandModule } from '../command';
-import { concurrencyOption, noProgressOption, tokenEnvOption, urlOption } from '../options';
-import { wholeNumberFlag } from '../flags';
+import { concurrencyOption, DEFAULT_TIMEOUT_SECONDS, noProgressOption, timeoutOption, tokenEnvOption, urlOption } from '../options';
+import { deadlineFlag, wholeNumberFlag } from '../flags';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { summaryOf } from './index';
@@ -21,6 +21,7 @@ import { renderSuggestJson, renderSuggestText, SUGGEST_FORMATS, SuggestFormat, w
 import { runSuggest, SuggestSource } from '../../suggest/run';
 import { EXIT_ERROR, suggestExitCode, SuggestReport } from '../../suggest/types';
 import { commandErrorMessage } from '../command-error';
+import { oneLine } from '../../util/escape';
 
 export const DEFAULT_UNUSED_DAYS = 90;
 export const DEFAULT_COMPACT_THRESHOLD = 5;
@@ -39,6 +40,7 @@ export interface SuggestCliOptions {
   tokenEnv?: string;
   concurrency: string;
   progress: boolean;
+  timeout?: string;
 }
 
 export interface SuggestDeps {
@@ -53,6 +55,7 @@ class UsageError extends Error {}
 export async function suggestCommand(opts: SuggestCliOptions, io: CliIO, deps: SuggestDeps = {}): Promise<number> {
   let target: GitLabTarget | undefined;
   try {
+    const deadline = deadlineFlag(opts.timeout, DEFAULT_TIMEOUT_SECONDS.suggest);
     const unusedDays = wholeNumberFlag(opts.unusedDays, '--unused-days', 1, 3650);
     const compactThreshold = wholeNumberFlag(opts.compactThreshold, '--compact-threshold', 1, 200);
     const concurrency = wholeNumberFlag(opts.concurrency, '--concurrency', 1, 64);
@@ -70,10 +73,10 @@ export async function suggestCommand(opts: SuggestCliOptions, io: CliIO, deps: S
       : { kind: 'synth', synthDir: path.resolve(io.cwd, opts.synthDir), stacks: opts.stack, lock: readLockFile(io.cwd) };
 
     target = resolveTarget(io.env, { url: opts.url, tokenEnv: opts.tokenEnv });
-    const pre = await preflightApiToken(target, { need: 'read_api', purpose: 'suggest', fetchImpl: deps.fetchImpl, now: deps.now });
+    const pre = await preflightApiToken(target, { need: 'read_api', purpose: 'suggest', fetchImpl: deps.fetchImpl, now: deps.now, deadline });
     for (const w of pre.warnings) io.stderr.write(`tokenscope suggest: warning: ${target.mask(w)}\n`);
 
-    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl });
+    const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl, deadline });
     const progress = progressBar(io.stderr, opts.progress);
     let result;
     try {
@@ -90,7 +93,7 @@ export async function suggestCommand(opts: SuggestCliOptions, io: CliIO, deps: S
       patch = target.mask(built.patch);
       report = { ...report, projects: withSources(report.projects, built.located) };
       for (const p of report.projects) {
-        if (p.sourceProblem) io.stderr.write(target.mask(`tokenscope suggest: ${p.project}: ${p.sourceProblem}\n`));
+        if (p.sourceProblem) io.stderr.write(target.mask(`tokenscope suggest: ${oneLine(p.project)}: ${oneLine(p.sourceProblem)}\n`));
       }
     }
     const rendered = target.mask(opts.format === 'json' ? renderSuggestJson(report) : renderSuggestText(report));
@@ -105,6 +108,10 @@ export async function suggestCommand(opts: SuggestCliOptions, io: CliIO, deps: S
       io.stderr.write(rendered);
     } else {
       io.stdout.write(rendered);
+    }
+    if (deadline.reached) {
+      io.stderr.write(`tokenscope suggest: stopped: ${deadline.words()}; ${report.summary.unreadable} of ${report.summary.projects} projects not read (listed as unreadable); give it more time with --timeout SECONDS\n`);
+      return EXIT_ERROR;
     }
     return suggestExitCode(report);
   } catch (err) {
@@ -137,6 +144,7 @@ export const suggestModule: CommandModule = {
       .addOption(tokenEnvOption())
       .addOption(concurrencyOption())
       .addOption(noProgressOption())
+      .addOption(timeoutOption(DEFAULT_TIMEOUT_SECONDS.suggest))
       .addHelpText('after', helpPage('suggest'))
       .action(async (opts: SuggestCliOptions) => {
         state.exitCode = await suggestCommand(opts, io);

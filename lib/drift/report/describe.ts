@@ -28,6 +28,8 @@ export function describeFinding(f: Finding): string {
     case 'policy_mismatch':
       return `${f.entry ?? 'entry'} ${f.target}: job-token permissions declared ${perms(f.declared)}, ${perms(f.live)} in GitLab ` +
         '(tokenscope policies apply sets them)';
+    case 'lock_mismatch':
+      return f.message ?? '';
     case 'project_not_found':
     case 'permission_denied':
     case 'policies_not_enforced':

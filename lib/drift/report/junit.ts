@@ -1,19 +1,17 @@
 import type { DriftReport, ProjectReport } from '../types';
 import { describeFinding } from './describe';
+import { xmlText } from '../../util/escape';
 
-export function xmlEscape(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    // XML 1.0 forbids most control characters even escaped.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
-}
+/** The shared XML escaping (`lib/util/escape.ts`), under the name this module always exported. */
+export const xmlEscape = xmlText;
 
 function detail(p: ProjectReport): string {
-  const lines = p.findings.map((f) => `${f.kind}${f.target ? ` ${f.target}` : ''}: ${describeFinding(f)}${f.accepted ? ' (accepted in baseline)' : ''}`);
+  const lines = p.findings.map((f) => {
+    const words = describeFinding(f);
+    // Entry findings' words start with their target already: name it once.
+    const target = f.target && !words.startsWith(`${f.target}:`) ? ` ${f.target}` : '';
+    return `${f.kind}${target}: ${words}${f.accepted ? ' (accepted in baseline)' : ''}`;
+  });
   if (p.error) lines.unshift(p.error);
   return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 import { countsAsDrift } from '../compare';
 import type { DriftReport, ProjectReport } from '../types';
 import { describeFinding } from './describe';
+import { oneLine } from '../../util/escape';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -35,17 +36,18 @@ export function renderText(report: DriftReport, opts: TextOptions): string {
     if (l) l.push(p);
     else byStack.set(p.stack, [p]);
   }
-  const width = Math.min(48, Math.max(0, ...report.projects.map((p) => p.project.length)));
+  // GitLab's text (paths, messages) may carry escape sequences or a bare \r: never into a terminal.
+  const width = Math.min(48, Math.max(0, ...report.projects.map((p) => oneLine(p.project).length)));
   for (const [stack, projects] of byStack) {
-    lines.push('', paint('bold', stack));
+    lines.push('', paint('bold', oneLine(stack)));
     for (const p of projects) {
       const label = p.status === 'in_sync' ? paint('green', 'in sync') : p.status === 'drifted' ? paint('yellow', 'DRIFTED') : paint('red', 'UNREADABLE');
-      lines.push(`  ${p.project.padEnd(width)}  ${label}`);
-      if (p.error) lines.push(`      ${paint('red', 'error')}  ${p.error}`);
+      lines.push(`  ${oneLine(p.project).padEnd(width)}  ${label}`);
+      if (p.error) lines.push(`      ${paint('red', 'error')}  ${oneLine(p.error)}`);
       for (const f of p.findings) {
         const drift = countsAsDrift(f);
         const kind = f.accepted ? paint('dim', `${f.kind} (accepted in baseline)`) : drift ? paint(p.status === 'unreadable' ? 'red' : 'yellow', f.kind) : paint('dim', f.kind);
-        lines.push(`      ${kind}  ${describeFinding(f)}`);
+        lines.push(`      ${kind}  ${oneLine(describeFinding(f))}`);
       }
     }
   }

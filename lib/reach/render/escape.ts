@@ -3,12 +3,14 @@
  * control codes into a report: one escaper per output language.
  */
 
-// C0 and C1 controls, DEL, and the bidirectional overrides and isolates that reorder what a terminal shows.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+import { oneLine } from '../../util/escape';
 
-/** For terminals and plain text: control codes and bidi overrides become U+FFFD. */
+/**
+ * For terminals and plain text: the shared terminal cleaning (escape sequences,
+ * control characters and bidi overrides removed), on one line.
+ */
 export function plain(s: string): string {
-  return s.replace(UNSAFE, '\uFFFD');
+  return oneLine(s);
 }
 
 /** Inside a Mermaid `"..."` label: anything but letters, digits and ` _./-` as Mermaid's `#<code>;` entity. */

@@ -47,6 +47,17 @@ export const ERR = {
   }),
   missing: (param: string) => json(400, { error: `${param} is missing` }),
   invalid: (param: string) => json(400, { error: `${param} is invalid` }),
-  revoked: () => json(401, { error: 'invalid_token', error_description: 'Token was revoked. You have to re-authorize from the user.' }),
-  expired: () => json(401, { error: 'invalid_token', error_description: 'Token has expired.' }),
+  revoked: () => oauthUnauthorized('Token was revoked. You have to re-authorize from the user.'),
+  expired: () => oauthUnauthorized('Token is expired. You can either do re-authorization or token refresh.'),
 };
+
+/**
+ * GitLab's answer for an expired or revoked access token (`lib/api/api_guard.rb`
+ * `oauth2_bearer_token_error_handler`, rendered by rack-oauth2): the reason in
+ * the JSON body and in `WWW-Authenticate`.
+ */
+function oauthUnauthorized(description: string): RestResponse {
+  return json(401, { error: 'invalid_token', error_description: description }, {
+    'WWW-Authenticate': `Bearer realm="Protected Resources", error="invalid_token", error_description="${description}"`,
+  });
+}
