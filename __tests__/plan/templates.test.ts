@@ -208,8 +208,8 @@ exit "\${FAKE_DRIFT_RC:-0}"`);
 
   it('deploy: cdktf deploy once per stack, stopping at the first failure', () => {
     expect(runJob('tokenscope-deploy', {}).calls).toEqual([
-      'npx --no-install cdktf deploy acme --auto-approve --skip-synth --output cdktf.out',
-      'npx --no-install cdktf deploy platform --auto-approve --skip-synth --output cdktf.out',
+      'npx --no-install cdktf deploy acme --auto-approve --skip-synth --skip-provider-lock --output cdktf.out',
+      'npx --no-install cdktf deploy platform --auto-approve --skip-synth --skip-provider-lock --output cdktf.out',
     ]);
     fs.rmSync(path.join(tmp, 'calls'));
     const r = runJob('tokenscope-deploy', { FAKE_DEPLOY_FAIL: 'acme' });

@@ -196,10 +196,15 @@ function gitlabCi(o: ScaffoldOptions): string {
 # the managed projects). See ${CI_TEMPLATE_PATH} and tokenscope's README.
 include:
   # The template as shipped with tokenscope ${o.versions.tokenscope}, copied here by tokenscope init
-  # (GitLab reads includes from the repository, not from node_modules).
+  # (GitLab reads includes from the repository, not from node_modules). Where tokenscope's
+  # repository is on this GitLab (mirrored, releases tagged), its CI/CD component is the
+  # same jobs without the copy, taking the same inputs:
+  #   - component: $CI_SERVER_FQDN/<group>/tokenscope/tokenscope@${o.versions.tokenscope}
   - local: ${CI_TEMPLATE_PATH}
     inputs:
       drift_shards: 2
+      # Also: stacks, mr_note, image, install, synth_dir, plan_summary_args, drift_args,
+      # stage_synth, stage_check, stage_deploy (the template's spec:inputs says what each does).
 
 stages: [build, test, deploy]
 `;
