@@ -139,7 +139,7 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
       }
     }
 
-    const summary = buildSummary({ plans, scopes, authLogs, warnings, enforced, now });
+    const summary = buildSummary({ plans, scopes, authLogs, warnings, enforced, now, names });
     const footer = pipelineFooter(io.env);
     // Permissions are not in the plan JSON (they travel in a // comment): read them from the synth dir.
     let policies: PolicySection | undefined;
