@@ -136,6 +136,8 @@ export interface RigOptions {
   readonly seed: SeedFile;
   /** The token the stand-in reads as GITLAB_TOKEN. */
   readonly token: string;
+  /** The stand-in's fetch (e.g. to hold a request while a test arranges a race); default: fetch. */
+  readonly fetchImpl?: typeof fetch;
 }
 
 export interface TerraformRig {
@@ -153,7 +155,9 @@ export async function startTerraformRig(opts: RigOptions): Promise<TerraformRig>
   await requireTerraform();
   const sandbox = await startSandbox({ seed: opts.seed, requestLog: true });
   const logs: string[] = [];
-  const provider = await startProviderStandIn({ env: { GITLAB_TOKEN: opts.token, GITLAB_BASE_URL: sandbox.url }, log: (l) => logs.push(l) });
+  const provider = await startProviderStandIn({
+    env: { GITLAB_TOKEN: opts.token, GITLAB_BASE_URL: sandbox.url }, log: (l) => logs.push(l), ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
+  });
   const dirs: TerraformWorkdir[] = [];
   return {
     sandbox,
