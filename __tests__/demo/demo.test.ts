@@ -78,12 +78,14 @@ describe('tokenscope demo (npm start) with terraform on PATH: the whole loop', (
       '  acme-web       Plan: 3 to add, 0 to change, 0 to destroy.\n\n' +
       'running: tokenscope plan-summary --auth-log stacks/acme-data/plan.json stacks/acme-platform/plan.json stacks/acme-security/plan.json stacks/acme-web/plan.json\n\n' +
       '### tokenscope plan review\n\n' +
-      '**4 stacks: 10 job-token scopes change (10 created); 20 entries added, 0 removed. 2 risks.**\n\n' +
+      '**4 stacks: 10 job-token scopes change (10 created); 20 entries added, 0 removed; 1 imported. 2 risks.**\n\n' +
       '#### :warning: Risks (2)\n\n' +
       // On the seed's clock: the same words on any date.
       '- acme/platform/tools/release-cli: will block acme/data/etl, last used 1 day ago (scope created without it)\n' +
       '- acme/web/checkout: will block acme/data/etl, last used 631 days ago (scope created without it)\n');
     expect(out).toContain('| `acme/web/checkout` | created | **on** | `acme/platform/deployer`<br>`acme/web/storefront` | – |\n');
+    // main.ts adopts acme/platform/tools/lint as it is (importExisting).
+    expect(out).toContain('\n1 scope unchanged.\n\nImported as GitLab holds it (no change; Terraform manages it from now on): `acme/platform/tools/lint`.\n');
     expect(out).toContain('\nrunning: terraform apply plan.tfplan, in each stack with changes\n' +
       '  acme-data      Apply complete! Resources: 2 added, 0 changed, 0 destroyed.\n' +
       '  acme-platform  Apply complete! Resources: 1 imported, 3 added, 0 changed, 0 destroyed.\n' +
