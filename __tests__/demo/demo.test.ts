@@ -101,7 +101,15 @@ describe('tokenscope demo (npm start) with terraform on PATH: the whole loop', (
 describe('tokenscope demo without the loop', () => {
   it('without terraform on PATH: one line saying why and how, then the drift report the README shows; exit 0', async () => {
     const io = memoryIO({ PATH: '/nonexistent-tokenscope-path' }, process.cwd());
-    const code = await demoCommand({ format: 'text', faultRate: '0', progress: false }, io);
+    // This process's PATH too: cdktf's own synth check looks for terraform there (import blocks), and must not stop the demo.
+    const saved = process.env.PATH;
+    process.env.PATH = '/nonexistent-tokenscope-path';
+    let code: number;
+    try {
+      code = await demoCommand({ format: 'text', faultRate: '0', progress: false }, io);
+    } finally {
+      process.env.PATH = saved;
+    }
     expect(io.err()).toBe('');
     expect(code).toBe(0);
     const out = io.out();
@@ -121,6 +129,26 @@ describe('tokenscope demo without the loop', () => {
     const io = memoryIO({ PATH: process.env.PATH }, process.cwd());
     expect(await demoCommand({ format: 'json', faultRate: '0', progress: false }, io)).toBe(0);
     expect(JSON.parse(io.out()).summary).toMatchObject({ projects: 11, inSync: 6, drifted: 5 });
+  });
+
+  it('main.ts problems still stop the demo: only cdktf\'s terraform check is left out of the synth validation', async () => {
+    const { synthesizeMainTs } = await import('../../lib/demo/synth');
+    const main = await import('../../main');
+    const { JobTokenScope } = await import('../../lib');
+    const original = main.buildAcme;
+    const spy = jest.spyOn(main, 'buildAcme').mockImplementation((app, props) => {
+      const stacks = original(app, props);
+      new JobTokenScope(stacks[0], 'bad', { project: 'not a path' });
+      return stacks;
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-synth-'));
+    try {
+      await expect(synthesizeMainTs(dir, 'http://127.0.0.1:1')).rejects.toThrow(new Error('main.ts does not validate:\n  [acme-platform/bad] JobTokenScope for project "not a path": project "not a path" ' +
+        'contains white space; use a full path ("group/project") or a numeric id'));
+    } finally {
+      spy.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says why the loop does not run: fault rate, terraform missing, terraform too old', async () => {

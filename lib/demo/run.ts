@@ -19,6 +19,7 @@ import { suggestedApiToken } from '../sandbox/provider/terraform-env';
 import { emptyCliConfig, terraformEnv } from '../terraform/cli';
 import demoSeed from '../sandbox/demo-seed.json';
 import { DEMO_STATE_PROJECT, DEMO_TOKEN, loopBlocker, LOOP_FORMAT, type DemoFormat } from './preconditions';
+import { synthesizeMainTs } from './synth';
 import { stackRunner, TerraformStepError } from './terraform-stacks';
 
 export { DEMO_STATE_PROJECT, DEMO_TOKEN } from './preconditions';
@@ -80,17 +81,6 @@ export async function runDemo(opts: DemoOptions, io: DemoIO, steps: DemoSteps): 
     await sandbox.stop();
     fs.rmSync(outdir, { recursive: true, force: true });
   }
-}
-
-/** main.ts's four stacks, each keeping its state in the sandbox (GitLab-managed), ids through data sources. */
-async function synthesizeMainTs(outdir: string, sandboxUrl: string): Promise<void> {
-  // Loaded here, not at the top: cdktf and the provider bindings are heavy and only the demo synthesizes.
-  const { App } = await import('cdktf');
-  const { buildAcme } = await import('../../main');
-  const { GitLabManagedState } = await import('../constructs/gitlab-managed-state');
-  const app = new App({ outdir });
-  buildAcme(app, { lockFile: false, baseUrl: sandboxUrl, state: GitLabManagedState.of({ project: DEMO_STATE_PROJECT }) });
-  app.synth();
 }
 
 /** The read-only token for drift and plan-summary; no shard variables (the demo reads every stack). */
