@@ -174,7 +174,8 @@ async function main(): Promise<void> {
     ...(planRows.length ? [
       `\`terraform plan\` (not refresh-only) of the same ${fmt(TERRAFORM_MAX)} scopes, same state, same latency: ids as literals (what synth`,
       'writes with tokenscope.lock.json) against ids from `gitlab_project` / `gitlab_group` data sources (without a lock file: one',
-      'data source per distinct project and group, each a `GET /projects/:path` or `GET /groups/:path` on every plan).',
+      'data source per distinct project and group, read on every plan: `GET /projects/:path` and `GET /projects/:id/push_rules` as the',
+      'provider reads a project, `GET /groups/:path`). Plans also make the provider\'s `GET /application/settings` per scope (its ModifyPlan).',
       '',
       '| scopes | ids | HTTP requests | wall time |',
       '|---:|---|---:|---:|',
