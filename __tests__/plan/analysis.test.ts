@@ -207,7 +207,7 @@ describe('summary totals and unresolved ids', () => {
     const summary = buildSummary({ plans, scopes: analyzeFixtures(), now: NOW });
     expect(summary.stacks.map((s) => s.stack)).toEqual(['acme', 'platform']);
     expect(summary.totals).toEqual({
-      stacks: 2, scopesChanged: 9, created: 2, destroyed: 1, updated: 5, replaced: 1, forgotten: 0, unchanged: 1,
+      stacks: 2, scopesChanged: 9, created: 2, destroyed: 1, updated: 5, replaced: 1, forgotten: 0, unchanged: 1, imported: 0,
       entriesAdded: 10, entriesRemoved: 7, risks: 3,
     });
   });

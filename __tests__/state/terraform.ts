@@ -1,7 +1,7 @@
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { runTerraform, terraformEnv } from '../../lib/terraform/cli';
 
 /**
  * Real Terraform without the provider stand-in (the built-in terraform_data is
@@ -30,26 +30,11 @@ export function terraformScratch(prefix: string): TfEnv {
   return { dir, cliConfig };
 }
 
-function baseEnv(tf: TfEnv, extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH, HOME: tf.dir, TMPDIR: os.tmpdir(),
-    TF_CLI_CONFIG_FILE: tf.cliConfig, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_INPUT: '0',
-    ...extra,
-  };
-  return env;
-}
-
-/** Runs terraform in `cwd` and resolves when it exits (never rejects). */
-export function terraform(tf: TfEnv, cwd: string, args: string[], env: Record<string, string> = {}): Promise<TfResult> {
-  return new Promise((resolve) => {
-    const child = spawn('terraform', [...args, '-no-color'], { cwd, env: baseEnv(tf, env) });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString('utf8'); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString('utf8'); });
-    child.on('error', (e) => resolve({ code: -1, out, err: err + String(e) }));
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
+/** Runs terraform in `cwd` (HOME in the scratch dir, only PATH from this process) and resolves when it exits (never rejects). */
+export async function terraform(tf: TfEnv, cwd: string, args: string[], env: Record<string, string> = {}): Promise<TfResult> {
+  const base = { PATH: process.env.PATH, HOME: tf.dir, TMPDIR: os.tmpdir() };
+  const r = await runTerraform(cwd, args, terraformEnv({ base, cliConfigFile: tf.cliConfig, extra: env }));
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 /** Every file under `dir`, read as text, for "the token is nowhere" checks. */

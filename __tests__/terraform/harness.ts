@@ -16,7 +16,6 @@
  * stand-in it talks to lives in this process. A missing `terraform` fails the
  * test with one line; it is never skipped.
  */
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -24,29 +23,21 @@ import { startSandbox } from '../../lib/sandbox';
 import type { Sandbox, SeedFile } from '../../lib/sandbox';
 import { startProviderStandIn } from '../../lib/sandbox/provider';
 import type { ProviderStandIn } from '../../lib/sandbox/provider';
+import { emptyCliConfig, runTerraform, terraformEnv, terraformVersion } from '../../lib/terraform/cli';
+import type { TerraformRun } from '../../lib/terraform/cli';
+
+export type { TerraformRun } from '../../lib/terraform/cli';
 
 export const TERRAFORM_MISSING = 'terraform 1.11.x is required on PATH for the Terraform tests (not found)';
-
-export interface TerraformRun {
-  readonly args: readonly string[];
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** stdout then stderr. */
-  readonly output: string;
-}
 
 let checked: Promise<string> | undefined;
 
 /** Resolves to Terraform's version; rejects with TERRAFORM_MISSING (or the version found) when 1.11.x is not on PATH. */
 export function requireTerraform(): Promise<string> {
-  checked ??= new Promise((resolve, reject) => {
-    execFile('terraform', ['version', '-json'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } }, (err, stdout) => {
-      if (err) return reject(new Error(TERRAFORM_MISSING));
-      const version = String((JSON.parse(stdout) as { terraform_version?: string }).terraform_version ?? '');
-      if (!version.startsWith('1.11.')) return reject(new Error(`terraform 1.11.x is required on PATH for the Terraform tests (found ${version})`));
-      return resolve(version);
-    });
+  checked ??= terraformVersion(process.env).then((version) => {
+    if (version === undefined) throw new Error(TERRAFORM_MISSING);
+    if (!version.startsWith('1.11.')) throw new Error(`terraform 1.11.x is required on PATH for the Terraform tests (found ${version})`);
+    return version;
   });
   return checked;
 }
@@ -69,18 +60,7 @@ export class TerraformWorkdir {
   static async create(opts: WorkdirOptions): Promise<TerraformWorkdir> {
     await requireTerraform();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenscope-tf-'));
-    const rc = path.join(dir, '.terraformrc.empty');
-    fs.writeFileSync(rc, '');
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const k of Object.keys(env)) if (k.startsWith('TF_')) delete env[k];
-    Object.assign(env, {
-      TF_REATTACH_PROVIDERS: opts.reattach,
-      TF_IN_AUTOMATION: '1',
-      TF_INPUT: '0',
-      CHECKPOINT_DISABLE: '1',
-      TF_CLI_CONFIG_FILE: rc,
-      ...opts.env,
-    });
+    const env = terraformEnv({ base: process.env, cliConfigFile: emptyCliConfig(dir), reattach: opts.reattach, extra: opts.env });
     return new TerraformWorkdir(dir, env, { ...(opts.provider ?? {}) });
   }
 
@@ -95,16 +75,10 @@ export class TerraformWorkdir {
   }
 
   /** Runs `terraform <args>` (adds -no-color); never throws on a non-zero exit. */
-  run(args: readonly string[], timeoutMs = 180_000): Promise<TerraformRun> {
-    const full = [...args, '-no-color'];
-    return new Promise((resolve) => {
-      execFile('terraform', full, { cwd: this.dir, env: this.env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-        const run = { args: full, code, stdout, stderr, output: `${stdout}${stderr}` };
-        this.runs.push(run);
-        resolve(run);
-      });
-    });
+  async run(args: readonly string[], timeoutMs = 180_000): Promise<TerraformRun> {
+    const run = await runTerraform(this.dir, args, this.env, timeoutMs);
+    this.runs.push(run);
+    return run;
   }
 
   /** Like run, but a non-zero exit (other than those allowed) throws with Terraform's output. */
@@ -162,6 +136,8 @@ export interface RigOptions {
   readonly seed: SeedFile;
   /** The token the stand-in reads as GITLAB_TOKEN. */
   readonly token: string;
+  /** The stand-in's fetch (e.g. to hold a request while a test arranges a race); default: fetch. */
+  readonly fetchImpl?: typeof fetch;
 }
 
 export interface TerraformRig {
@@ -179,7 +155,9 @@ export async function startTerraformRig(opts: RigOptions): Promise<TerraformRig>
   await requireTerraform();
   const sandbox = await startSandbox({ seed: opts.seed, requestLog: true });
   const logs: string[] = [];
-  const provider = await startProviderStandIn({ env: { GITLAB_TOKEN: opts.token, GITLAB_BASE_URL: sandbox.url }, log: (l) => logs.push(l) });
+  const provider = await startProviderStandIn({
+    env: { GITLAB_TOKEN: opts.token, GITLAB_BASE_URL: sandbox.url }, log: (l) => logs.push(l), ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
+  });
   const dirs: TerraformWorkdir[] = [];
   return {
     sandbox,

@@ -5,7 +5,7 @@
  */
 export interface BenchOrg {
   readonly seed: Record<string, unknown>;
-  /** Stack name -> cdk.tf.json content, literal ids as synth writes them with a lock file. */
+  /** Stack name -> cdk.tf.json content, literal ids as synth writes them with a lock file (no data sources). */
   readonly stacks: Record<string, unknown>;
   readonly lock: { version: 1; projects: Record<string, number>; groups: Record<string, number> };
   readonly drifted: number;
@@ -54,7 +54,8 @@ export function benchOrg(n: number): BenchOrg {
     const stack = `bench-${Math.floor(i / PER_STACK)}`;
     stacks[stack] ??= { resource: { gitlab_project_job_token_scopes: {} } };
     stacks[stack].resource.gitlab_project_job_token_scopes[`scope_${i}`] = {
-      project: pathOf(i),
+      // As synth writes it with a lock file: the numeric id (a string, as the provider's `project` is), targets as numbers.
+      project: String(idOf(i)),
       enabled: true,
       target_project_ids: targets.map(idOf),
       target_group_ids: declaredGroups.map(groupId),

@@ -45,6 +45,8 @@ export interface ScopeAnalysis {
   readonly kind: Exclude<ScopeChangeKind, 'no-op'>;
   readonly actions: readonly string[];
   readonly actionReason?: string;
+  /** The plan imports the scope before changing it (`importExisting`): the change is against what GitLab holds. */
+  readonly imported?: boolean;
   readonly project: ProjectLabel;
   /** Set when a replace moves the scope from one project to another. */
   readonly previousProject?: ProjectLabel;
@@ -76,6 +78,20 @@ export const UPGRADE_NOTE =
   'to keep the allowlist in place instead, re-adopt the scope under its id before applying (terraform state rm, then ' +
   'terraform import with the numeric id): see the README, "Upgrading: numeric project ids"';
 export const FORGET_NOTE = 'removed from Terraform state only: GitLab keeps the current settings, unmanaged';
+export const IMPORT_NOTE = 'imported first (importExisting): "before" is what GitLab holds now, set outside Terraform';
+
+/** A scope the plan imports and leaves as GitLab holds it: from now on Terraform manages it. */
+export interface AdoptedScope {
+  readonly stack: string;
+  readonly address: string;
+  readonly project: ProjectLabel;
+}
+
+/** The scope when the plan only imports it (no change), else undefined. */
+export function adoptedScope(stack: string, raw: RawScopeChange, names: IdNames): AdoptedScope | undefined {
+  if (raw.kind !== 'no-op' || raw.importId === undefined) return undefined;
+  return { stack, address: raw.address, project: projectLabel(raw.project.after ?? raw.project.before, false, names) };
+}
 
 export function analyzeScopeChange(stack: string, raw: RawScopeChange, names: IdNames): ScopeAnalysis | undefined {
   if (raw.kind === 'no-op') return undefined;
@@ -115,6 +131,7 @@ export function analyzeScopeChange(stack: string, raw: RawScopeChange, names: Id
     kind: raw.kind,
     actions: raw.actions,
     ...(raw.actionReason ? { actionReason: raw.actionReason } : {}),
+    ...(raw.importId !== undefined ? { imported: true } : {}),
     project,
     ...(previous ? { previousProject: previous } : {}),
     enabled: raw.enabled,
@@ -187,7 +204,7 @@ export function sameProject(a: ProjectLabel, b: ProjectLabel): boolean {
 }
 
 function notesFor(raw: RawScopeChange, previous: ProjectLabel | undefined, project: ProjectLabel, renamed?: ProjectLabel): string[] {
-  const notes: string[] = [];
+  const notes: string[] = raw.importId !== undefined ? [IMPORT_NOTE] : [];
   switch (raw.kind) {
     case 'create': notes.push(CREATE_NOTE); break;
     case 'destroy': notes.push(DESTROY_NOTE); break;

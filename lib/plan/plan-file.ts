@@ -16,6 +16,8 @@ export interface PlanChange {
   readonly after_unknown?: unknown;
   readonly before_sensitive?: unknown;
   readonly after_sensitive?: unknown;
+  /** Terraform 1.5+: the resource is imported by this plan (an `import` block), with the import id. */
+  readonly importing?: { readonly id?: string };
 }
 
 export interface PlanResourceChange {

@@ -4,7 +4,8 @@ import type { PlanSummary } from './summary';
 /**
  * `--format json`. Version 1 shape (documented in help/plan-summary.md):
  * `{ version, summary, widget, stacks[{ stack, file, terraformVersion?, unchanged,
- * otherChanges, widget, scopes[] }], risks[], warnings[], notChecked[] }`. Values known only
+ * adopted[], otherChanges, widget, scopes[] }], risks[], warnings[], notChecked[] }`; a scope the plan
+ * imports before changing it has `imported: true`. Values known only
  * after apply are the string "unknown" (flags) or `knownAfterApply: true` (entries).
  */
 export function renderJson(summary: PlanSummary): string {
@@ -21,6 +22,7 @@ export function toJsonReport(summary: PlanSummary): Record<string, unknown> {
       file: s.file,
       ...(s.terraformVersion ? { terraformVersion: s.terraformVersion } : {}),
       unchanged: s.unchanged,
+      adopted: s.adopted.map((a) => ({ address: a.address, project: projectJson(a.project) })),
       otherChanges: s.otherChanges,
       widget: s.widget,
       scopes: s.scopes.map(scopeJson),
@@ -37,6 +39,7 @@ function scopeJson(s: ScopeAnalysis): Record<string, unknown> {
     project: projectJson(s.project),
     ...(s.previousProject ? { previousProject: projectJson(s.previousProject) } : {}),
     change: s.kind,
+    ...(s.imported ? { imported: true } : {}),
     actions: s.actions,
     ...(s.actionReason ? { actionReason: s.actionReason } : {}),
     enabled: { before: s.enabled.before, after: s.enabled.after },

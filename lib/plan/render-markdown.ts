@@ -47,15 +47,16 @@ export function renderMarkdown(summary: PlanSummary, opts: MarkdownOptions = {})
 export function summaryLine(summary: PlanSummary): string {
   const t = summary.totals;
   const stacks = `${t.stacks} ${t.stacks === 1 ? 'stack' : 'stacks'}`;
+  const imported = t.imported > 0 ? `; ${t.imported} imported` : '';
   if (t.scopesChanged === 0) {
-    return `No job-token scope changes in ${stacks} (${t.unchanged} ${t.unchanged === 1 ? 'scope' : 'scopes'} unchanged).`;
+    return `No job-token scope changes in ${stacks} (${t.unchanged} ${t.unchanged === 1 ? 'scope' : 'scopes'} unchanged${imported}).`;
   }
   const kinds = ([['created', t.created], ['destroyed', t.destroyed], ['updated', t.updated], ['replaced', t.replaced], ['forgotten', t.forgotten]] as const)
     .filter(([, n]) => n > 0).map(([w, n]) => `${n} ${w}`).join(', ');
   const unchecked = summary.notChecked.length > 0 ? ' Not every risk could be checked (see "Not checked").' : '';
   const risk = (t.risks > 0 ? ` ${t.risks} ${t.risks === 1 ? 'risk' : 'risks'}.` : unchecked ? '' : ' No risks found.') + unchecked;
   return `${stacks}: ${t.scopesChanged} job-token ${t.scopesChanged === 1 ? 'scope changes' : 'scopes change'} (${kinds}); ` +
-    `${t.entriesAdded} ${t.entriesAdded === 1 ? 'entry' : 'entries'} added, ${t.entriesRemoved} removed.${risk}`;
+    `${t.entriesAdded} ${t.entriesAdded === 1 ? 'entry' : 'entries'} added, ${t.entriesRemoved} removed${imported}.${risk}`;
 }
 
 function stackSection(stack: StackSummary, max: number): string[] {
@@ -65,9 +66,14 @@ function stackSection(stack: StackSummary, max: number): string[] {
   } else {
     out.push('| Project | Change | Allowlist | Added | Removed |', '|---|---|---|---|---|');
     for (const s of stack.scopes) {
-      out.push(`| ${projectCell(s)} | ${CHANGE_WORD[s.kind]} | ${allowlistCell(s)} | ${entriesCell(s, 'added', max)} | ${entriesCell(s, 'removed', max)} |`);
+      out.push(`| ${projectCell(s)} | ${s.imported ? 'imported, ' : ''}${CHANGE_WORD[s.kind]} | ${allowlistCell(s)} | ${entriesCell(s, 'added', max)} | ${entriesCell(s, 'removed', max)} |`);
     }
     if (stack.unchanged > 0) out.push('', `${stack.unchanged} ${stack.unchanged === 1 ? 'scope' : 'scopes'} unchanged.`);
+  }
+  if (stack.adopted.length > 0) {
+    // Nothing changes in GitLab, but from this apply on Terraform is authoritative for these projects.
+    out.push('', `Imported as GitLab holds ${stack.adopted.length === 1 ? 'it' : 'them'} (no change; Terraform manages ${stack.adopted.length === 1 ? 'it' : 'them'} from now on): ` +
+      `${stack.adopted.map((a) => (a.project.path ? code(a.project.path) : escapeText(a.project.label))).join(', ')}.`);
   }
   if (stack.otherChanges > 0) {
     out.push('', `${stack.otherChanges} other resource ${stack.otherChanges === 1 ? 'change' : 'changes'} (not job-token scopes; counted in the Terraform widget).`);

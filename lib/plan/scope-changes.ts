@@ -26,6 +26,8 @@ export interface RawScopeChange {
   readonly kind: ScopeChangeKind;
   readonly actions: readonly string[];
   readonly actionReason?: string;
+  /** Set when the plan imports the scope first (an `import` block, e.g. `importExisting`): the import id. */
+  readonly importId?: string;
   /** The `project` attribute (full path or numeric id string) before and after; null where the scope does not exist. */
   readonly project: { readonly before: string | null; readonly after: string | null; readonly afterUnknown: boolean };
   /** The inbound allowlist toggle; null where the scope does not exist. */
@@ -66,6 +68,7 @@ function toRawChange(rc: PlanResourceChange): RawScopeChange {
     kind,
     actions: [...rc.change.actions],
     ...(rc.action_reason ? { actionReason: rc.action_reason } : {}),
+    ...(rc.change.importing && typeof rc.change.importing === 'object' ? { importId: String(rc.change.importing.id ?? '') } : {}),
     project: {
       before: exists.before ? projectAttr(before) : null,
       after: exists.after ? projectAttr(after) : null,

@@ -1,4 +1,5 @@
-import { analyzeScopeChange, ScopeAnalysis } from './analysis';
+import { adoptedScope, analyzeScopeChange, ScopeAnalysis } from './analysis';
+import type { AdoptedScope } from './analysis';
 import type { IdNames } from './names';
 import { mergeNames, namesFromPlan } from './names';
 import type { StackPlan } from './plan-file';
@@ -16,6 +17,8 @@ export interface StackSummary {
   readonly scopes: readonly ScopeAnalysis[];
   /** Job-token scopes the plan leaves as they are. */
   readonly unchanged: number;
+  /** Of those, the ones it imports (adopts as GitLab holds them). */
+  readonly adopted: readonly AdoptedScope[];
   /** Changes to resources of other types (counted in the widget report, not reviewed here). */
   readonly otherChanges: number;
   readonly widget: WidgetReport;
@@ -30,6 +33,8 @@ export interface SummaryTotals {
   readonly replaced: number;
   readonly forgotten: number;
   readonly unchanged: number;
+  /** Scopes the plan imports, changed or not. */
+  readonly imported: number;
   readonly entriesAdded: number;
   readonly entriesRemoved: number;
   readonly risks: number;
@@ -84,6 +89,8 @@ export interface SummaryInput {
   /** Lower-cased paths of projects the instance holds to the allowlist (their own toggle off, in force on). */
   readonly enforced?: ReadonlySet<string>;
   readonly now: Date;
+  /** Names for the projects of scopes imported without a change (beyond what each plan's data sources give). */
+  readonly names?: IdNames;
 }
 
 /** Scopes that plan the allowlist off: what `fetchEnforcement` is asked about. */
@@ -102,12 +109,15 @@ export function buildSummary(input: SummaryInput): PlanSummary {
     const changedOthers = p.plan.resource_changes.filter((rc) => !isScopeChange(rc)
       && rc.change.actions.some((a) => a === 'create' || a === 'update' || a === 'delete'));
     const scopes = input.scopes.filter((s) => s.stack === p.stack);
+    const names = input.names ? mergeNames(namesFromPlan(p.plan), input.names) : namesFromPlan(p.plan);
+    const adopted = extractScopeChanges(p.plan).map((c) => adoptedScope(p.stack, c, names)).filter((a): a is AdoptedScope => a !== undefined);
     return {
       stack: p.stack,
       file: p.file,
       ...(p.plan.terraform_version ? { terraformVersion: p.plan.terraform_version } : {}),
       scopes,
       unchanged: scopeChanges.length - scopes.length,
+      adopted,
       otherChanges: changedOthers.length,
       widget: widgetReport(p.plan),
     };
@@ -139,6 +149,7 @@ export function buildSummary(input: SummaryInput): PlanSummary {
       replaced: count('replace'),
       forgotten: count('forget'),
       unchanged: stacks.reduce((n, s) => n + s.unchanged, 0),
+      imported: stacks.reduce((n, s) => n + s.adopted.length, 0) + input.scopes.filter((s) => s.imported).length,
       entriesAdded: entries('added'),
       entriesRemoved: entries('removed'),
       risks: risks.length,

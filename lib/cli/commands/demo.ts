@@ -1,38 +1,46 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { Command, Option } from 'commander';
-import type { CommandModule } from '../command';
+import type { CommandModule, CommandState } from '../command';
 import { noProgressOption } from '../options';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { summaryOf } from './index';
-import { startSandbox } from '../../sandbox';
 import { FORMATS, Format } from '../../drift/report';
+import { runDemo } from '../../demo/run';
+import type { DemoSteps } from '../../demo/run';
 import { driftCommand } from './drift';
+import { createPlanSummaryCommand } from './plan-summary';
+import { buildProgram } from '../main';
 
-/** The demo org's read-only ops token (a fake, only the sandbox knows it): read_api, Maintainer on acme. */
-export const DEMO_TOKEN = 'glpat-sandbox-ops-readonly-00000000002';
-
-/**
- * The demo org's clock: its authentication log and token expiry dates are set
- * around this day, so the sandbox and drift both run on it and the demo shows
- * the same report whenever it is run.
- */
-export const DEMO_NOW = new Date('2026-11-23T12:00:00Z');
+export { DEMO_NOW, DEMO_TOKEN } from '../../demo/run';
 
 export interface DemoOptions {
   format: Format;
   faultRate: string;
   randomSeed?: string;
   progress: boolean;
+  /** `--no-terraform`: drift only. */
+  terraform?: boolean;
 }
 
+/** drift and plan-summary as the user runs them, on the demo's clock. */
+const steps: DemoSteps = {
+  drift: (io, a) => driftCommand(
+    { synthDir: a.synthDir, stack: [], format: a.format, authLog: a.authLog, authLogDays: '30', concurrency: '4', progress: a.progress },
+    io,
+    { now: a.now },
+  ),
+  planSummary: async (io, a) => {
+    const state: CommandState = { exitCode: 0 };
+    await buildProgram(io, state, [createPlanSummaryCommand({ now: () => a.now })])
+      .parseAsync(['node', 'tokenscope', 'plan-summary', '--auth-log', ...a.files]);
+    return state.exitCode;
+  },
+};
+
 /**
- * `npm start`: the embedded sandbox with the acme demo org, `main.ts`
- * synthesized in-process, and `tokenscope drift --auth-log` against it. Exits 0
- * when the demo ran (drift found is the point of the demo); it prints the exit
- * code a real run would have had.
+ * `npm start`: the embedded sandbox with the acme demo org, main.ts
+ * synthesized, drift; with terraform on PATH the whole loop (lib/demo/run.ts).
+ * Exits 0 when the demo ran (drift found is the point of the demo).
  */
 export async function demoCommand(opts: DemoOptions, io: CliIO): Promise<number> {
   const faultRate = Number(opts.faultRate);
@@ -40,54 +48,10 @@ export async function demoCommand(opts: DemoOptions, io: CliIO): Promise<number>
     io.stderr.write(`tokenscope demo: --fault-rate "${opts.faultRate}" must be a number from 0 to below 1\n`);
     return 1;
   }
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tokenscope-demo-'));
-  const sandbox = await startSandbox({
-    port: 0,
-    now: () => DEMO_NOW,
-    faultRate,
+  return runDemo({
+    format: opts.format, faultRate, progress: opts.progress, terraform: opts.terraform !== false,
     ...(opts.randomSeed !== undefined ? { randomSeed: Number(opts.randomSeed) } : {}),
-  });
-  try {
-    // Loaded here, not at the top: cdktf and the provider bindings are heavy and only the demo synthesizes.
-    const { App } = await import('cdktf');
-    const { buildAcme } = await import('../../../main');
-    const app = new App({ outdir });
-    buildAcme(app, { lockFile: false });
-    app.synth();
-    const say = (s: string) => { if (opts.format === 'text') io.stdout.write(s); };
-    say(`tokenscope demo: sandbox GitLab at ${sandbox.url} with the acme org; ${exampleApp(io.cwd)} synthesized to ${outdir} (temporary)\n` +
-      `running: tokenscope drift --auth-log --synth-dir ${outdir}\n\n`);
-    const env = { ...io.env, GITLAB_URL: sandbox.url, GITLAB_TOKEN: DEMO_TOKEN, CI_NODE_INDEX: undefined, CI_NODE_TOTAL: undefined };
-    const code = await driftCommand(
-      {
-        synthDir: outdir, stack: [], format: opts.format, authLog: true, authLogDays: '30', concurrency: '4', progress: opts.progress,
-      },
-      { ...io, env, cwd: outdir },
-      { now: DEMO_NOW },
-    );
-    const stats = sandbox.stats();
-    say(`\nThe demo org's live state differs from the example app on purpose. A real run would exit ${code} ` +
-      `(0 in sync, 2 drift, 1 unreadable or error). Sandbox: ${stats.httpRequests} HTTP requests, ${stats.mutations} mutations.\n`);
-    return code === 1 ? 1 : 0;
-  } finally {
-    await sandbox.stop();
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-/**
- * Which app the demo synthesizes, said plainly: always tokenscope's own acme
- * example (shipped in the package), never the main.ts of the directory it runs
- * in, which an ops repo has too.
- */
-export function exampleApp(cwd: string): string {
-  const file = require.resolve('../../../main');
-  const rel = path.relative(cwd, file);
-  const shown = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-  const own = fs.existsSync(path.join(cwd, 'main.ts')) && path.resolve(cwd, 'main.ts') !== file
-    ? ' (not ./main.ts: the demo always checks this example against the demo org; `tokenscope drift` checks your app)'
-    : '';
-  return `tokenscope's built-in acme example app (${shown})${own}`;
+  }, io, steps);
 }
 
 export const demoModule: CommandModule = {
@@ -96,9 +60,10 @@ export const demoModule: CommandModule = {
     program
       .command('demo')
       .description(summaryOf('demo'))
-      .addOption(new Option('--format <format>', 'report format').choices([...FORMATS]).default('text'))
-      .option('--fault-rate <rate>', 'share of sandbox requests that fail (HTTP 500 or connection reset), to watch the retries', '0')
+      .addOption(new Option('--format <format>', 'drift report format; the whole Terraform loop runs with text').choices([...FORMATS]).default('text'))
+      .option('--fault-rate <rate>', 'share of sandbox requests that fail (HTTP 500 or connection reset), to watch the retries (drift only)', '0')
       .option('--random-seed <n>', 'seed for the sandbox faults')
+      .option('--no-terraform', 'drift only, even with terraform on PATH')
       .addOption(noProgressOption())
       .addHelpText('after', helpPage('demo'))
       .action(async (opts: DemoOptions) => {

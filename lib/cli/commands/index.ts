@@ -42,7 +42,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'demo',
-    summary: 'Run drift against an embedded sandbox GitLab holding the acme demo org (what `npm start` does).',
+    summary: 'The main job against an embedded sandbox GitLab holding the acme demo org: drift; with terraform on PATH also plan, plan-summary, apply and drift in sync (what `npm start` does).',
     load: () => (require('./demo') as typeof import('./demo')).demoModule,
   },
   {

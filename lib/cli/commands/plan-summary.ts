@@ -147,7 +147,7 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
     }
 
     // Masked before rendering: Markdown escaping could otherwise cut a token into runs the masker no longer sees whole.
-    const summary = maskDeep(buildSummary({ plans, scopes, authLogs, warnings, notChecked, enforced, now }), mask);
+    const summary = maskDeep(buildSummary({ plans, scopes, authLogs, warnings, notChecked, enforced, now, names }), mask);
     const footer = pipelineFooter(io.env);
     // Permissions are not in the plan JSON (they travel in a // comment): read them from the synth dir.
     let policies: PolicySection | undefined;
