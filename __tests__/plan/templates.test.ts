@@ -70,6 +70,13 @@ describe('what the jobs do', () => {
     }
   });
 
+  it('synth installs Terraform when the image has none: cdktf refuses an import block (importExisting) without terraform 1.5+ on PATH', () => {
+    const before = scriptLines(job('tokenscope-synth'), 'before_script').join('\n');
+    expect(before).toBe(scriptLines(job('tokenscope-plan'), 'before_script').join('\n'));
+    expect(before).toContain('terraform version');
+    expect(before).toContain('sha256sum');
+  });
+
   it('plan: merge requests only, after synth, terraform plan -detailed-exitcode, show -json, plan-summary, widget report', () => {
     const plan = job('tokenscope-plan');
     expect(plan.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
