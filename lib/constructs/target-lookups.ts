@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { TerraformStack, Token } from 'cdktf';
-import { DataGitlabProject } from '@cdktf/provider-gitlab/lib/data-gitlab-project';
 import { DataGitlabGroup } from '@cdktf/provider-gitlab/lib/data-gitlab-group';
 import { LockFile, lockKey } from '../lockfile';
 import { LockSource, loadLock } from './lock-source';
+import { ProjectIdLookup } from './project-id-lookup';
 
 const LOOKUPS_ID = 'TokenScopeLookups';
 
@@ -37,7 +37,7 @@ export class TargetLookups extends Construct {
   readonly lock: LockFile | undefined;
   // One token per data source: every reference to an attribute creates a new
   // cdktf token (and captures a stack trace), so sharing them keeps synth fast.
-  private readonly projects = new Map<string, { num: number; str: string }>();
+  private readonly projects = new Map<string, ProjectIdTokens>();
   private readonly groups = new Map<string, number>();
   private readonly usedNames = new Set<string>();
 
@@ -65,7 +65,7 @@ export class TargetLookups extends Construct {
   }
 
   /** One data source per distinct path (shared by a scope's own project and by targets), or the lock file's literal. */
-  private projectTokens(fullPath: string): { num: number; str: string } | undefined {
+  private projectTokens(fullPath: string): ProjectIdTokens | undefined {
     const key = lockKey(fullPath);
     if (this.lock) {
       const id = this.lock.projects[key];
@@ -74,10 +74,9 @@ export class TargetLookups extends Construct {
     let found = this.projects.get(key);
     if (found === undefined) {
       const name = this.uniqueName('project', fullPath);
-      const ds = new DataGitlabProject(this, name, { pathWithNamespace: fullPath });
+      const ds = new ProjectIdLookup(this, name, fullPath);
       ds.overrideLogicalId(name);
-      const str = ds.id;
-      found = { num: Token.asNumber(str), str };
+      found = new LazyProjectIdTokens(ds);
       this.projects.set(key, found);
     }
     return found;
@@ -119,5 +118,32 @@ export class TargetLookups extends Construct {
 
   private uniqueName(kind: 'project' | 'group', fullPath: string): string {
     return this.allocateName(lookupName(kind, fullPath));
+  }
+}
+
+interface ProjectIdTokens {
+  readonly num: number;
+  readonly str: string;
+}
+
+/**
+ * A data source's id as a string token and as a number token, each made on
+ * first use: a scope's own project needs only the string, a target only the
+ * number, and every token costs a stack trace.
+ */
+class LazyProjectIdTokens implements ProjectIdTokens {
+  private _str: string | undefined;
+  private _num: number | undefined;
+
+  constructor(private readonly ds: ProjectIdLookup) {}
+
+  get str(): string {
+    if (this._str === undefined) this._str = this.ds.id;
+    return this._str;
+  }
+
+  get num(): number {
+    if (this._num === undefined) this._num = Token.asNumber(this.str);
+    return this._num;
   }
 }
