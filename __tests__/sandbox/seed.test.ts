@@ -86,6 +86,9 @@ describe('seed validation names the offending entry', () => {
     const s3 = base();
     Object.assign(s3.projects[3], { authLog: [{ origin: 'acme/api', lastAuthorizedAt: 'yesterday' }] });
     expect(refused(s3)).toBe('projects[3] ("acme/web"): authLog[0] lastAuthorizedAt "yesterday" is not an ISO 8601 time');
+    const s4 = base();
+    Object.assign(s4.projects[3], { createdAt: 'last week' });
+    expect(refused(s4)).toBe('projects[3] ("acme/web"): createdAt "last week" is not an ISO 8601 time');
     expect(refused({ ...base(), mergeRequests: [{ project: 'acme/nope', iid: 1 }] }))
       .toBe('mergeRequests[0]: project "acme/nope" is not a project in the seed');
   });

@@ -139,3 +139,49 @@ describe('path helpers', () => {
     expect(isUnder('acme-x/web', 'acme')).toBe(false);
   });
 });
+
+describe('a log too young to judge', () => {
+  const used = [{ origin: 'acme/api', lastAuthorizedAt: RECENT }, { origin: 'acme/tools/cli', lastAuthorizedAt: RECENT }];
+  const young = input({ projects: [entry('acme/api'), entry('acme/old')], groups: [entry('acme/g')], authLog: used, projectCreatedAt: '2026-10-24T08:00:00Z' });
+
+  it('a project created within the window proposes no removal, still proposes additions, and says when it can be judged', () => {
+    const s = suggestForProject(young, OPTS);
+    expect(s.remove).toEqual([]);
+    expect(s.add).toEqual([{ kind: 'project', target: 'acme/tools/cli', reason: 'used_not_allowed', lastAuthorizedAt: RECENT }]);
+    expect(s.notes).toEqual([
+      'the authentication log reaches back only 30 days (the project was created on 2026-10-24), less than the 90-day window: ' +
+        'too young to judge which entries are unused; none is proposed for removal (run again from 2027-01-22 on, or lower --unused-days)',
+    ]);
+  });
+
+  it('an older project is judged as before; a lower --unused-days judges the young one', () => {
+    const old = suggestForProject({ ...young, projectCreatedAt: '2025-01-06T09:00:00Z' }, OPTS);
+    expect(old.remove.map((r) => r.target)).toEqual(['acme/g', 'acme/old']);
+    expect(old.notes).toEqual([]);
+    const short = suggestForProject(young, { ...OPTS, unusedDays: 14 });
+    expect(short.remove.map((r) => r.target)).toEqual(['acme/g', 'acme/old']);
+  });
+
+  it('--log-since later than the project decides, and is named', () => {
+    const s = suggestForProject({ ...young, projectCreatedAt: '2025-01-06T09:00:00Z' }, { ...OPTS, logSince: new Date('2026-11-01T00:00:00Z') });
+    expect(s.remove).toEqual([]);
+    expect(s.notes).toEqual([
+      'the authentication log reaches back only 22 days (--log-since 2026-11-01), less than the 90-day window: ' +
+        'too young to judge which entries are unused; none is proposed for removal (run again from 2027-01-30 on, or lower --unused-days)',
+    ]);
+    // A --log-since before the window changes nothing.
+    expect(suggestForProject({ ...young, projectCreatedAt: '2025-01-06T09:00:00Z' }, { ...OPTS, logSince: new Date('2025-06-01T00:00:00Z') }).remove).toHaveLength(2);
+  });
+
+  it('an empty log says only that it is empty; an empty allowlist needs no note', () => {
+    expect(suggestForProject({ ...young, authLog: [] }, OPTS).notes).toEqual([EMPTY_LOG_NOTE]);
+    expect(suggestForProject({ ...young, projects: [], groups: [] }, OPTS).notes).toEqual([]);
+  });
+
+  it('entries a group covers are still folded into the group (that rests on use, not on disuse)', () => {
+    const log = ['a', 'b', 'c'].map((n) => ({ origin: `acme/tools/${n}`, lastAuthorizedAt: RECENT }));
+    const s = suggestForProject({ ...young, projects: [entry('acme/tools/a')], groups: [], authLog: log }, { ...OPTS, compactThreshold: 2 });
+    expect(s.add.map((a) => `${a.kind}:${a.target}:${a.reason}`)).toEqual(['group:acme/tools:compact_group']);
+    expect(s.remove.map((r) => `${r.target}:${r.reason}`)).toEqual(['acme/tools/a:covered_by_group']);
+  });
+});

@@ -102,6 +102,19 @@ describe('tokenscope suggest against the sandbox', () => {
     expect(checkout.remove.map((x: { target: string }) => x.target)).toEqual(['acme/platform/deployer', 'acme/web/storefront']);
   });
 
+  it('--log-since after the window start proposes no removal: the log is too young to judge; additions stay', async () => {
+    const r = await run({ logSince: '2026-11-01' });
+    const report = JSON.parse(r.out) as SuggestReport;
+    expect(report.options).toEqual({ unusedDays: 90, compactThreshold: 5, since: '2026-08-25T12:00:00.000Z', logSince: '2026-11-01T00:00:00.000Z' });
+    expect(report.summary.removals).toBe(0);
+    const checkout = report.projects.find((p) => p.project === 'acme/web/checkout')!;
+    expect(checkout.remove).toEqual([]);
+    expect(checkout.notes).toContain('the authentication log reaches back only 22 days (--log-since 2026-11-01), less than the 90-day window: ' +
+      'too young to judge which entries are unused; none is proposed for removal (run again from 2027-01-30 on, or lower --unused-days)');
+    const warehouse = report.projects.find((p) => p.project === 'acme/data/warehouse')!;
+    expect(warehouse.add.length).toBeGreaterThan(0);
+  });
+
   it('--patch FILE writes a diff of main.ts that git apply accepts, and says what it cannot patch', async () => {
     const r = await run({ compactThreshold: '2', patch: 'suggest.diff', format: 'text' });
     expect(r.code).toBe(2);
@@ -142,7 +155,9 @@ describe('tokenscope suggest against the sandbox', () => {
   });
 
   it('--group reads the live lists as the declaration; the deleted origin is simply absent', async () => {
-    const r = await run({ group: 'acme', includeSubgroups: true, unusedDays: '3650' });
+    // 660 days: every log row is recent (the oldest is 2025-03-02), and the window still starts after the seed's
+    // projects were created (2025-01-06), so the log is old enough to judge removals.
+    const r = await run({ group: 'acme', includeSubgroups: true, unusedDays: '660' });
     expect(r.code).toBe(2);
     const report = JSON.parse(r.out);
     const warehouse = report.projects.find((x: { project: string }) => x.project === 'acme/data/warehouse');
@@ -174,6 +189,9 @@ describe('tokenscope suggest against the sandbox', () => {
   it.each([
     [['--unused-days', '0'], 'tokenscope suggest: --unused-days "0" must be a whole number from 1 to 3650\n'],
     [['--compact-threshold', 'x'], 'tokenscope suggest: --compact-threshold "x" must be a whole number from 1 to 200\n'],
+    [['--log-since', 'yesterday'], 'tokenscope suggest: --log-since "yesterday" is not a date: give YYYY-MM-DD (UTC) or an ISO 8601 time with a zone, e.g. 2026-10-01T12:00:00Z\n'],
+    [['--log-since', '2026-02-30'], 'tokenscope suggest: --log-since "2026-02-30" is not a date: give YYYY-MM-DD (UTC) or an ISO 8601 time with a zone, e.g. 2026-10-01T12:00:00Z\n'],
+    [['--log-since', '2026-10-01T12:00'], 'tokenscope suggest: --log-since "2026-10-01T12:00" is not a date: give YYYY-MM-DD (UTC) or an ISO 8601 time with a zone, e.g. 2026-10-01T12:00:00Z\n'],
     [['--include-subgroups'], 'tokenscope suggest: --include-subgroups goes with --group\n'],
     [['--group', 'acme', '--stack', 'acme-web'], 'tokenscope suggest: --stack picks stacks of the synthesized app; it does not go with --group\n'],
     [['--group', 'nope'], 'tokenscope suggest: GitLab has no group nope, or the token cannot see it\n'],
@@ -192,6 +210,27 @@ describe('tokenscope suggest against the sandbox', () => {
     expect(code).toBe(1);
     expect(io.err()).toMatch(/^tokenscope suggest needs a personal, project or group access token with read_api/);
     expect(io.err()).not.toContain('sandboxEtlRunningJob01');
+  });
+
+  it('a project GitLab created within the window is too young to judge (Project.createdAt, read with the log)', async () => {
+    const s = seed();
+    s.projects!.find((p) => p.path === 'acme/web/checkout')!.createdAt = '2026-10-24T08:00:00Z';
+    const young = await startSandbox({ seed: s, port: 0, now: () => NOW });
+    try {
+      const io = memoryIO({ GITLAB_URL: young.url, GITLAB_TOKEN: OPS_READ }, dir);
+      expect(await suggestCommand(opts({ format: 'text' }), io, { now: NOW })).toBe(2);
+      expect(io.out()).toContain('the authentication log reaches back only 30 days (the project was created on 2026-10-24), less than the 90-day window');
+      const json = memoryIO({ GITLAB_URL: young.url, GITLAB_TOKEN: OPS_READ }, dir);
+      await suggestCommand(opts(), json, { now: NOW });
+      const report = JSON.parse(json.out()) as SuggestReport;
+      expect(report.projects.find((p) => p.project === 'acme/web/checkout')!.remove).toEqual([]);
+      // The other projects were created with the seed (2025-01-06): judged as before.
+      expect(report.projects.find((p) => p.project === 'acme/web/checkout')!.notes).toHaveLength(1);
+      expect(report.summary.removals).toBeGreaterThan(0);
+      expect(young.stats().mutations).toBe(0);
+    } finally {
+      await young.stop();
+    }
   });
 
   // Last in the file: every run above (suggest with every flag, bad inputs, refused tokens) was read-only.

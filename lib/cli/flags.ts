@@ -10,6 +10,22 @@ export function wholeNumberFlag(value: string, flag: string, min: number, max: n
   return n;
 }
 
+/**
+ * A flag that takes a day (`2026-10-01`, midnight UTC) or an ISO 8601 time with
+ * a zone (`2026-10-01T12:00:00Z`); nothing that Date would guess at.
+ */
+export function dateFlag(value: string, flag: string): Date {
+  const v = value.trim();
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(v);
+  const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v);
+  const d = new Date(day ? `${v}T00:00:00Z` : v);
+  // Date rolls 2026-02-30 over to March; a date that does not round-trip is refused.
+  if ((!day && !time) || Number.isNaN(d.getTime()) || (day && d.toISOString().slice(0, 10) !== v)) {
+    throw new ConfigError(`${flag} "${value}" is not a date: give YYYY-MM-DD (UTC) or an ISO 8601 time with a zone, e.g. 2026-10-01T12:00:00Z`);
+  }
+  return d;
+}
+
 /** `wholeNumberFlag` from 1. */
 export function positiveInt(value: string, flag: string, max = 1000): number {
   return wholeNumberFlag(value, flag, 1, max);

@@ -31,6 +31,7 @@ interface Draft {
   id: number | undefined;
   raw: boolean | null;
   visibility?: string;
+  createdAt?: string;
   projects: Array<{ fullPath: string; id: number | undefined }>;
   groups: Array<{ fullPath: string; id: number | undefined }>;
   autoProjects: Set<number>;
@@ -263,6 +264,7 @@ function draftFrom(requested: string, n: Record<string, unknown>, errors: GraphQ
     id: gidNumber(n.id),
     raw: typeof settings?.inboundJobTokenScopeEnabled === 'boolean' ? settings.inboundJobTokenScopeEnabled : null,
     ...(typeof n.visibility === 'string' ? { visibility: n.visibility } : {}),
+    ...(typeof n.createdAt === 'string' ? { createdAt: n.createdAt } : {}),
     projects: [],
     groups: [],
     autoProjects: new Set(),
@@ -311,6 +313,7 @@ function toScope(d: Draft): LiveScope {
     projects: uniqueBy(d.projects.filter((e) => e.fullPath.toLowerCase() !== self && (d.id === undefined || e.id !== d.id))).map(entry(d.autoProjects)),
     groups: uniqueBy(d.groups).map(entry(d.autoGroups)),
     ...(d.authLog ? { authLog: d.authLog } : {}),
+    ...(d.createdAt !== undefined ? { createdAt: d.createdAt } : {}),
   };
 }
 

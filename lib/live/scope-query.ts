@@ -13,7 +13,8 @@ function scopeFields(authLog: boolean, visibility: boolean): string {
     `  inboundAllowlist(first: $pf) { ${ENTRY_PAGE} }`,
     `  groupsAllowlist(first: $gf) { ${ENTRY_PAGE} }`,
     '}',
-    ...(authLog ? [`ciJobTokenAuthLogs(first: $af) { ${AUTH_LOG_PAGE} }`] : []),
+    // The project's age bounds how far back its log can reach (suggest: too young to judge).
+    ...(authLog ? ['createdAt', `ciJobTokenAuthLogs(first: $af) { ${AUTH_LOG_PAGE} }`] : []),
   ].join('\n      ');
 }
 

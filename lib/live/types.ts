@@ -38,6 +38,8 @@ export interface LiveScope {
    * they can be neither listed nor counted.
    */
   readonly authLog?: readonly AuthLogEntry[];
+  /** `Project.createdAt`, read with the authentication log (no log row can be older). */
+  readonly createdAt?: string;
 }
 
 /** Why a project could not be read. `not_found` covers "absent or invisible": GitLab does not tell them apart. */

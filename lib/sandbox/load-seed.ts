@@ -92,7 +92,7 @@ export function loadSeed(input: string | unknown, now?: Clock): SandboxState {
       groupLinks: new Map(),
       authLog: new Map(),
       mergeRequests: new Map(),
-      createdAt: SEED_TIME,
+      createdAt: p.createdAt !== undefined ? new Date(p.createdAt).toISOString() : SEED_TIME,
     };
     state.addProject(project);
   }

@@ -69,6 +69,8 @@ export interface SeedProject {
   allowlist?: { projects?: SeedAllowlistEntry[]; groups?: SeedAllowlistEntry[] };
   autopopulated?: { projects?: string[]; groups?: string[] };
   authLog?: SeedAuthLogEntry[];
+  /** When the project was created (GraphQL `createdAt`, REST `created_at`). @default the seed time, 2025-01-06T09:00:00Z */
+  createdAt?: string;
 }
 
 export interface SeedToken {
@@ -237,6 +239,9 @@ export function validateSeed(value: unknown): SeedFile {
     if (p.limitAccess !== undefined && typeof p.limitAccess !== 'boolean') fail(w, 'limitAccess must be true or false');
     if (p.pushRepositoryForJobTokenAllowed !== undefined && typeof p.pushRepositoryForJobTokenAllowed !== 'boolean') {
       fail(w, 'pushRepositoryForJobTokenAllowed must be true or false');
+    }
+    if (p.createdAt !== undefined && (typeof p.createdAt !== 'string' || Number.isNaN(Date.parse(p.createdAt)))) {
+      fail(w, `createdAt ${describe(p.createdAt)} is not an ISO 8601 time`);
     }
     const listed = { projects: new Set<string>(), groups: new Set<string>() };
     if (p.allowlist !== undefined) {

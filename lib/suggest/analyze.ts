@@ -8,6 +8,29 @@ export const EMPTY_LOG_NOTE =
   'the authentication log is empty: GitLab has recorded no job token from another project here (it records from 17.6 on, ' +
   'up to 5 minutes late), which does not show that the entries are unused; none is proposed for removal';
 
+/**
+ * Why the log cannot show an entry unused: it reaches back less than the
+ * window (the project is younger, or `--log-since` says logging began later).
+ */
+export function tooYoungNote(logStart: Date, why: 'created' | 'log-since', opts: Pick<SuggestOptions, 'now' | 'unusedDays'>): string {
+  const days = Math.max(0, Math.floor((opts.now.getTime() - logStart.getTime()) / DAY_MS));
+  const judgeable = new Date(logStart.getTime() + opts.unusedDays * DAY_MS).toISOString().slice(0, 10);
+  const start = logStart.toISOString().slice(0, 10);
+  const reason = why === 'created' ? `the project was created on ${start}` : `--log-since ${start}`;
+  return `the authentication log reaches back only ${days} day${days === 1 ? '' : 's'} (${reason}), less than the ` +
+    `${opts.unusedDays}-day window: too young to judge which entries are unused; none is proposed for removal ` +
+    `(run again from ${judgeable} on, or lower --unused-days)`;
+}
+
+/** The latest of the project's creation and `--log-since`: no use before it can be in the log. */
+export function logStartOf(input: Pick<SuggestInput, 'projectCreatedAt'>, opts: Pick<SuggestOptions, 'logSince'>): { at: Date; why: 'created' | 'log-since' } | undefined {
+  const created = input.projectCreatedAt !== undefined ? Date.parse(input.projectCreatedAt) : NaN;
+  const since = opts.logSince?.getTime() ?? NaN;
+  if (Number.isFinite(created) && (!Number.isFinite(since) || created >= since)) return { at: new Date(created), why: 'created' };
+  if (Number.isFinite(since)) return { at: new Date(since), why: 'log-since' };
+  return undefined;
+}
+
 /** The instant before which a use no longer counts as recent. */
 export function windowStart(opts: Pick<SuggestOptions, 'now' | 'unusedDays'>): Date {
   return new Date(opts.now.getTime() - opts.unusedDays * DAY_MS);
@@ -95,15 +118,21 @@ export function suggestForProject(input: SuggestInput, opts: SuggestOptions): Pr
 
   // Least privilege: entries nobody used within the window. An empty log shows no use at all, which is no
   // evidence that an entry is unused (nothing recorded yet, or logging only just began): nothing is removed then.
+  // Nor from a log younger than the window: an entry used only before it began would look unused.
   const emptyLog = input.authLog.length === 0;
-  if (emptyLog && projectEntries.length + groupEntries.length > 0) notes.push(EMPTY_LOG_NOTE);
-  for (const e of emptyLog ? [] : projectEntries) {
+  const logStart = logStartOf(input, opts);
+  const tooYoung = !emptyLog && logStart !== undefined && logStart.at.getTime() > since;
+  const hasEntries = projectEntries.length + groupEntries.length > 0;
+  if (emptyLog && hasEntries) notes.push(EMPTY_LOG_NOTE);
+  if (tooYoung && hasEntries && logStart) notes.push(tooYoungNote(logStart.at, logStart.why, opts));
+  const judgeUnused = !emptyLog && !tooYoung;
+  for (const e of judgeUnused ? projectEntries : []) {
     const key = `p:${e.path.toLowerCase()}`;
     if (removed.has(key) || usedRecently(e.path)) continue;
     removed.add(key);
     remove.push({ kind: 'project', target: e.path, reason: 'unused', autopopulated: e.autopopulated, lastAuthorizedAt: lastUse.get(e.path.toLowerCase())?.at ?? null });
   }
-  for (const g of emptyLog ? [] : groupEntries) {
+  for (const g of judgeUnused ? groupEntries : []) {
     if (latestUnder(g.path)) continue;
     const ever = maxBy([...lastUse.values()].filter((u) => isUnder(u.origin, g.path)));
     removed.add(`g:${g.path.toLowerCase()}`);

@@ -70,6 +70,7 @@ export async function runSuggest(opts: SuggestRunOptions): Promise<SuggestRunRes
       projects: t.fromLive ? r.projects.map(fromLive) : t.projects.map((d) => declaredEntry(d, r.projects)),
       groups: t.fromLive ? r.groups.map(fromLive) : t.groups.map((d) => declaredEntry(d, r.groups)),
       authLog: (r.authLog ?? []).map((a) => ({ origin: a.fullPath, lastAuthorizedAt: a.lastAuthorizedAt })),
+      ...(r.createdAt !== undefined ? { projectCreatedAt: r.createdAt } : {}),
     }, opts);
     return withToggleNote(s, t, r);
   });
@@ -86,7 +87,12 @@ export async function runSuggest(opts: SuggestRunOptions): Promise<SuggestRunRes
   return {
     report: {
       summary,
-      options: { unusedDays: opts.unusedDays, compactThreshold: opts.compactThreshold, since: windowStart(opts).toISOString() },
+      options: {
+        unusedDays: opts.unusedDays,
+        compactThreshold: opts.compactThreshold,
+        since: windowStart(opts).toISOString(),
+        ...(opts.logSince ? { logSince: opts.logSince.toISOString() } : {}),
+      },
       projects,
       caveats: AUTH_LOG_CAVEATS,
     },

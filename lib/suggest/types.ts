@@ -20,6 +20,8 @@ export interface SuggestInput {
   readonly projects: readonly DeclaredEntry[];
   readonly groups: readonly DeclaredEntry[];
   readonly authLog: readonly AuthLogRow[];
+  /** When GitLab created the project (`Project.createdAt`): its log reaches back no further. */
+  readonly projectCreatedAt?: string;
 }
 
 export interface SuggestOptions {
@@ -28,6 +30,11 @@ export interface SuggestOptions {
   readonly unusedDays: number;
   /** More than this many origins from one group: propose the group instead. */
   readonly compactThreshold: number;
+  /**
+   * The log is complete only from this instant on (`--log-since`: e.g. when the
+   * instance reached GitLab 17.6, which began recording it).
+   */
+  readonly logSince?: Date;
   readonly maxProjectEntries?: number;
   readonly maxGroupEntries?: number;
 }
@@ -102,7 +109,7 @@ export interface SuggestSummary {
 
 export interface SuggestReport {
   readonly summary: SuggestSummary;
-  readonly options: { readonly unusedDays: number; readonly compactThreshold: number; readonly since: string };
+  readonly options: { readonly unusedDays: number; readonly compactThreshold: number; readonly since: string; readonly logSince?: string };
   readonly projects: readonly ProjectSuggestion[];
   /** What GitLab's authentication log cannot tell, so no suggestion can be based on it. */
   readonly caveats: readonly string[];

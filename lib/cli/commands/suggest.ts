@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { CommandModule } from '../command';
 import { concurrencyOption, DEFAULT_TIMEOUT_SECONDS, noProgressOption, timeoutOption, tokenEnvOption, urlOption } from '../options';
-import { deadlineFlag, wholeNumberFlag } from '../flags';
+import { dateFlag, deadlineFlag, wholeNumberFlag } from '../flags';
 import type { CliIO } from '../io';
 import { helpPage } from '../help';
 import { summaryOf } from './index';
@@ -33,6 +33,7 @@ export interface SuggestCliOptions {
   includeSubgroups?: boolean;
   unusedDays: string;
   compactThreshold: string;
+  logSince?: string;
   format: SuggestFormat;
   patch?: string | boolean;
   source?: string;
@@ -59,6 +60,7 @@ export async function suggestCommand(opts: SuggestCliOptions, io: CliIO, deps: S
     const unusedDays = wholeNumberFlag(opts.unusedDays, '--unused-days', 1, 3650);
     const compactThreshold = wholeNumberFlag(opts.compactThreshold, '--compact-threshold', 1, 200);
     const concurrency = wholeNumberFlag(opts.concurrency, '--concurrency', 1, 64);
+    const logSince = opts.logSince !== undefined ? dateFlag(opts.logSince, '--log-since') : undefined;
     if (opts.includeSubgroups && !opts.group) throw new UsageError('--include-subgroups goes with --group');
     if (opts.group && opts.stack.length > 0) throw new UsageError('--stack picks stacks of the synthesized app; it does not go with --group');
     if (opts.group) {
@@ -82,6 +84,7 @@ export async function suggestCommand(opts: SuggestCliOptions, io: CliIO, deps: S
     try {
       result = await runSuggest({
         http, source, now: deps.now ?? new Date(), unusedDays, compactThreshold, concurrency, onProgress: (d, t) => progress.update(d, t),
+        ...(logSince ? { logSince } : {}),
       });
     } finally {
       progress.end();
@@ -137,6 +140,7 @@ export const suggestModule: CommandModule = {
       .option('--include-subgroups', 'with --group: projects of subgroups too')
       .option('--unused-days <n>', 'propose removing entries nobody used within N days; origins used within N days count as recent', String(DEFAULT_UNUSED_DAYS))
       .option('--compact-threshold <n>', 'more than N origins from one group: propose the group instead', String(DEFAULT_COMPACT_THRESHOLD))
+      .option('--log-since <date>', 'the authentication log is complete only from this day on (e.g. when the instance reached GitLab 17.6): no removal is proposed while the log is younger than --unused-days')
       .addOption(new Option('--format <format>', 'report format').choices([...SUGGEST_FORMATS]).default('text'))
       .option('--patch [file]', 'write a unified diff against the TypeScript declaring each scope (stdout, or FILE); apply with git apply')
       .option('--source <dir>', 'where the app\'s .ts files are, for --patch (default: the current directory)')

@@ -187,8 +187,10 @@ export class ProjectView {
   readonly name: string;
   readonly path: string;
   readonly visibility: string;
+  readonly createdAt: string;
   constructor(private readonly project: Project) {
     this.id = projectGid(project.id);
+    this.createdAt = project.createdAt;
     this.fullPath = project.fullPath;
     this.name = project.name;
     this.path = project.path;

@@ -104,6 +104,7 @@ type Project {
   ciJobTokenAuthLogs(${PAGE_ARGS}): CiJobTokenAuthLogConnection
   ciJobTokenScope: CiJobTokenScopeType
   ciJobTokenScopeAllowlist: CiJobTokenScopeAllowlist
+  createdAt: Time
   fullPath: ID!
   group: Group
   id: ID!
