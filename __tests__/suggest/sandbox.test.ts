@@ -113,6 +113,8 @@ describe('tokenscope suggest against the sandbox', () => {
       'too young to judge which entries are unused; none is proposed for removal (run again from 2027-01-30 on, or lower --unused-days)');
     const warehouse = report.projects.find((p) => p.project === 'acme/data/warehouse')!;
     expect(warehouse.add.length).toBeGreaterThan(0);
+    const text = await run({ logSince: '2026-11-01', format: 'text' });
+    expect(text.out.split('\n')[0]).toMatch(/"recent" = since 2026-08-25 \(90 days\), log complete since 2026-11-01 \(\d+ HTTP requests\)$/);
   });
 
   it('--patch FILE writes a diff of main.ts that git apply accepts, and says what it cannot patch', async () => {

@@ -14,7 +14,8 @@ export function renderSuggestText(report: SuggestReport): string {
   const lines: string[] = [
     `tokenscope suggest: ${s.projects} project${plural(s.projects)}, ${s.withChanges} with suggestions ` +
       `(${s.additions} to add, ${s.removals} to remove), ${s.unreadable} unreadable; ` +
-      `"recent" = since ${report.options.since.slice(0, 10)} (${report.options.unusedDays} days) (${s.requests} HTTP request${plural(s.requests)})`,
+      `"recent" = since ${report.options.since.slice(0, 10)} (${report.options.unusedDays} days)` +
+      `${report.options.logSince ? `, log complete since ${report.options.logSince.slice(0, 10)}` : ''} (${s.requests} HTTP request${plural(s.requests)})`,
   ];
   for (const p of report.projects) {
     const where = [p.stack, p.source ? `${p.source.file}:${p.source.line}` : undefined].filter(Boolean).join(', ');
