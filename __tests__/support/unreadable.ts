@@ -16,6 +16,13 @@ export function runWithUnreadable(file: string, code: string): { out: string; er
   // mkdtemp makes 0700 directories: let the child reach the file, so that only the file itself is refused.
   for (let dir = path.dirname(file); dir.startsWith(os.tmpdir() + path.sep); dir = path.dirname(dir)) fs.chmodSync(dir, 0o755);
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  // `nobody` must also reach the repo's code: a clone inside a mkdtemp directory (0700) would hide it.
+  if (asRoot) {
+    for (let dir = REPO; dir.startsWith(os.tmpdir() + path.sep); dir = path.dirname(dir)) {
+      const mode = fs.statSync(dir).mode & 0o777;
+      if ((mode & 0o005) !== 0o005) fs.chmodSync(dir, mode | 0o005);
+    }
+  }
   const prelude = `require(${JSON.stringify(path.join(REPO, 'bin', 'ts-register.js'))});` +
     `const req = (p) => require(require('path').join(${JSON.stringify(REPO)}, p));`;
   const res = spawnSync(process.execPath, ['-e', prelude + code], {
