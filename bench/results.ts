@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 
 /**
  * Replaces (or appends) the `## <name>` section of bench/RESULTS.md, leaving the
@@ -18,4 +19,15 @@ export function replaceSection(file: string, name: string, body: string): void {
   if (end === -1) end = lines.length;
   const out = [...lines.slice(0, start), ...section, ...lines.slice(end)];
   fs.writeFileSync(file, out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n');
+}
+
+/**
+ * The "Run:" lines of a section: date, Node, cores, and the 1-minute load
+ * average when the run started (`os.loadavg()[0]`, read before the work).
+ */
+export function runLines(loadAtStart: number): string[] {
+  return [
+    `Run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores, on a machine shared with other sessions`,
+    `(1-minute load average ${loadAtStart.toFixed(1)} when the run started); numbers vary with their load.`,
+  ];
 }

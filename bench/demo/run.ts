@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { terraformVersion } from '../../lib/terraform/cli';
-import { replaceSection } from '../results';
+import { replaceSection, runLines } from '../results';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'dist', 'bin', 'tokenscope.js');
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const withTf: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: os.tmpdir() };
   const withoutTf: NodeJS.ProcessEnv = { PATH: '/nonexistent-tokenscope-path', HOME: os.tmpdir() };
   const cases = [
-    { label: '`tokenscope demo`, terraform on PATH (the whole loop)', env: withTf, expect: 'After apply the demo org is in sync with main.ts' },
+    { label: '`tokenscope demo`, terraform on PATH (the whole loop)', env: withTf, expect: 'After apply the demo org is in sync with the example app' },
     { label: '`tokenscope demo`, no terraform on PATH (drift only)', env: withoutTf, expect: 'terraform is not on PATH, so this run shows drift only' },
   ];
   const rows: string[] = [];
@@ -63,8 +63,7 @@ async function main(): Promise<void> {
     `wall time from start to exit. With terraform: Terraform ${version}, the four stacks' init, plan, show -json and apply side by side`,
     '(16 terraform runs), state GitLab-managed in the sandbox. Without: PATH without terraform.',
     '',
-    `Run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores, on a machine shared with other sessions`,
-    `(1-minute load average ${load.toFixed(1)} when the run started); numbers vary with their load.`,
+    ...runLines(load),
     '',
     '| run | median wall time | range |',
     '|---|---:|---:|',

@@ -16,7 +16,7 @@ import * as path from 'path';
 import { startSandbox } from '../../lib/sandbox';
 import { startProviderStandIn } from '../../lib/sandbox/provider';
 import { terraformVersion } from '../../lib/terraform/cli';
-import { replaceSection } from '../results';
+import { replaceSection, runLines } from '../results';
 import { BENCH_TOKEN, benchOrg, BenchOrg } from './org';
 import { driftedInOutput, IdSource, terraformDir } from './terraform';
 
@@ -163,8 +163,7 @@ async function main(): Promise<void> {
     '  of the `terraform` process (`init` done before, not timed); "drifted found" counts the scopes it reports as changed outside',
     '  of Terraform. The stand-in and the sandbox run in the bench process.',
     '',
-    `Run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores, on a machine shared with other sessions`,
-    `(1-minute load average ${load.toFixed(1)} when the run started); numbers vary with their load.`,
+    ...runLines(load),
     '',
     '| projects | reader | HTTP requests | wall time | peak RSS | drifted found |',
     '|---:|---|---:|---:|---:|---:|',
