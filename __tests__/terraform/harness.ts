@@ -19,6 +19,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { startSandbox } from '../../lib/sandbox';
 import type { Sandbox, SeedFile } from '../../lib/sandbox';
 import { startProviderStandIn } from '../../lib/sandbox/provider';
@@ -119,17 +120,45 @@ export class TerraformWorkdir {
     return fs.readFileSync(path.join(this.dir, name), 'utf8');
   }
 
-  /** All Terraform output so far plus every file Terraform wrote here (state, plans, lock file). */
+  /** All Terraform output so far plus every file Terraform wrote here (state, lock file, and plans unzipped). */
   everything(): string {
     const files = fs.readdirSync(this.dir, { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
-      .map((e) => fs.readFileSync(path.join(e.parentPath ?? e.path, e.name)).toString('latin1'));
+      .map((e) => fs.readFileSync(path.join(e.parentPath ?? e.path, e.name)))
+      .map((b) => (isZip(b) ? zipEntries(b) : [b]).map((x) => x.toString('latin1')).join('\n'));
     return [...this.runs.map((r) => r.output), ...files].join('\n');
   }
 
   remove(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+const isZip = (b: Buffer): boolean => b.length >= 22 && b.readUInt32LE(0) === 0x04034b50;
+
+/**
+ * The entries of a zip archive (a saved plan is one, its entries deflated: a
+ * secret inside would not show in the raw bytes), read by its central
+ * directory, as Go's archive/zip writes it.
+ */
+export function zipEntries(zip: Buffer): Buffer[] {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error('not a zip archive: no end of central directory');
+  const count = zip.readUInt16LE(eocd + 10);
+  let at = zip.readUInt32LE(eocd + 16);
+  const out: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error(`zip central directory entry ${i} is broken`);
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const local = zip.readUInt32LE(at + 42);
+    const data = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const raw = zip.subarray(data, data + size);
+    if (method !== 0 && method !== 8) throw new Error(`zip entry ${i}: compression method ${method}`);
+    out.push(method === 8 ? zlib.inflateRawSync(raw) : raw);
+    at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return out;
 }
 
 export interface RigOptions {
