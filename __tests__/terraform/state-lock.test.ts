@@ -15,7 +15,7 @@ import * as path from 'path';
 import type { App } from 'cdktf';
 import { GitLabManagedState, JobTokenScope, ScopeRule, TokenScopeStack } from '../../lib';
 import { acmeSeed, API_TOKEN, liveScope, SECRETS, stackWorkdir, synthApp } from './acme';
-import { startTerraformRig, TerraformRig, TerraformWorkdir } from './harness';
+import { startTerraformRig, TerraformRig, TerraformRun, TerraformWorkdir } from './harness';
 
 jest.setTimeout(240_000);
 
@@ -96,16 +96,25 @@ const ALL = ['scope_acme_web_checkout', 'scope_acme_web_design-system', 'scope_a
 describe('two concurrent applies of one stack, GitLab-managed state', () => {
   const dirs: TerraformWorkdir[] = [];
 
-  it('with -lock-timeout the second waits for the first, then applies its change on top; nothing is lost', async () => {
-    const first = await stackWorkdir(rig, webStack('wait-1', 'web-shared'));
-    const second = await stackWorkdir(rig, webStack('wait-2', 'web-shared', ['acme/web/checkout']));
+  /**
+   * Two work dirs on state `stateName`: main.ts's stack, and one that also lets storefront allow checkout.
+   * The first's apply is started and held inside it (holding the lock) at its first allowlist write.
+   */
+  async function firstHoldsTheLock(name: string, stateName: string): Promise<{ second: TerraformWorkdir; one: Promise<TerraformRun> }> {
+    const first = await stackWorkdir(rig, webStack(`${name}-1`, stateName));
+    const second = await stackWorkdir(rig, webStack(`${name}-2`, stateName, ['acme/web/checkout']));
     dirs.push(first, second);
     await first.init();
     await second.init();
     rig.sandbox.clearRequests();
     gate.arm();
     const one = first.apply();
-    await gate.hit; // the first holds the lock and is inside its apply
+    await gate.hit;
+    return { second, one };
+  }
+
+  it('with -lock-timeout the second waits for the first, then applies its change on top; nothing is lost', async () => {
+    const { second, one } = await firstHoldsTheLock('wait', 'web-shared');
     const two = second.apply(['-lock-timeout=120s']);
     await refusedLock('web-shared');
     gate.release();
@@ -124,16 +133,8 @@ describe('two concurrent applies of one stack, GitLab-managed state', () => {
   });
 
   it('without -lock-timeout the second fails on the 409, naming the holder; the state and GitLab keep the first apply', async () => {
-    const first = await stackWorkdir(rig, webStack('fail-1', 'web-busy'));
-    const second = await stackWorkdir(rig, webStack('fail-2', 'web-busy', ['acme/web/checkout']));
-    dirs.push(first, second);
-    await first.init();
-    await second.init();
     // The first (main.ts) has a write to make: storefront still allows checkout from the test above.
-    rig.sandbox.clearRequests();
-    gate.arm();
-    const one = first.apply();
-    await gate.hit;
+    const { second, one } = await firstHoldsTheLock('fail', 'web-busy');
     const holder = rig.sandbox.terraformStates.find(101, 'web-busy')!.lock!.id;
     const two = await second.apply();
     gate.release();
