@@ -10,7 +10,10 @@ import * as path from 'path';
 import { demoCommand } from '../../lib/cli/commands/demo';
 import { memoryIO } from '../../lib/cli/io';
 import { loopBlocker } from '../../lib/demo/preconditions';
+import { SECRETS } from '../terraform/acme';
 import { requireTerraform } from '../terraform/harness';
+
+const USERS_TOKEN = 'glpat-a-users-own-token-must-stay-home';
 
 jest.setTimeout(180_000);
 
@@ -61,7 +64,8 @@ function between(out: string, from: string, to: string): string {
 describe('tokenscope demo (npm start) with terraform on PATH: the whole loop', () => {
   it('drift (the README report), plan per stack, plan-summary of the real plans, apply, then drift in sync; exit 0', async () => {
     const version = await requireTerraform();
-    const io = memoryIO({ PATH: process.env.PATH, HOME: os.tmpdir() }, process.cwd());
+    // A user's own token in the environment: the demo neither uses nor shows it.
+    const io = memoryIO({ PATH: process.env.PATH, HOME: os.tmpdir(), GITLAB_TOKEN: USERS_TOKEN }, process.cwd());
     const code = await demoCommand({ format: 'text', faultRate: '0', progress: false }, io);
     expect(io.err()).toBe('');
     expect(code).toBe(0);
@@ -94,7 +98,9 @@ describe('tokenscope demo (npm start) with terraform on PATH: the whole loop', (
       'running: tokenscope drift --synth-dir ');
     expect(between(out, 'tokenscope drift: 11 projects, 11', '\nAfter apply')).toBe(IN_SYNC);
     expect(out).toMatch(/\nAfter apply the demo org is in sync with the example app: a real run exits 0\. \(The release-cli finding of the first run came from the authentication log: it is about the example app, which apply does not change, and drift --auth-log still reports it\.\)\nSandbox: \d+ HTTP requests, 13 mutations \(all by terraform apply\), \d+ state API calls; Terraform: 16 runs\.\n$/);
-    expect(out).not.toContain('glpat-sandbox-ops-maintainer-0000000001');
+    for (const secret of [USERS_TOKEN, ...SECRETS]) {
+      for (const form of [secret, secret.slice(2, 14), Buffer.from(`ops:${secret}`).toString('base64')]) expect(out).not.toContain(form);
+    }
   });
 });
 

@@ -54,11 +54,18 @@ export interface TerraformEnvOptions {
   readonly base: Env;
   /** TF_CLI_CONFIG_FILE: an empty file keeps the user's mirrors, credentials and plugin cache out. */
   readonly cliConfigFile: string;
-  /** TF_REATTACH_PROVIDERS, when a provider is served in-process. */
+  /**
+   * TF_REATTACH_PROVIDERS, when a provider is served in-process. The attached
+   * provider reads its token from its own environment, so the base's GitLab
+   * credentials (`GITLAB_TOKEN`, `CI_JOB_TOKEN`) are then not passed on.
+   */
   readonly reattach?: string;
   /** Added last (e.g. TF_HTTP_USERNAME / TF_HTTP_PASSWORD for the http backend). */
   readonly extra?: Readonly<Record<string, string>>;
 }
+
+/** GitLab tokens in the environment; a reattached provider has its own. */
+const GITLAB_CREDENTIALS = ['GITLAB_TOKEN', 'CI_JOB_TOKEN'];
 
 /**
  * The environment for Terraform: the base without its `TF_*` variables, then
@@ -67,7 +74,8 @@ export interface TerraformEnvOptions {
  */
 export function terraformEnv(opts: TerraformEnvOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(opts.base)) if (v !== undefined && !k.startsWith('TF_')) env[k] = v;
+  const drop = (k: string) => k.startsWith('TF_') || (opts.reattach !== undefined && GITLAB_CREDENTIALS.includes(k));
+  for (const [k, v] of Object.entries(opts.base)) if (v !== undefined && !drop(k)) env[k] = v;
   Object.assign(env, {
     TF_IN_AUTOMATION: '1',
     TF_INPUT: '0',
