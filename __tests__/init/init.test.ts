@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
 import { memoryIO } from '../../lib/cli/io';
 import { runCli } from '../../lib/cli/main';
 import { startSandbox, Sandbox } from '../../lib/sandbox';
@@ -44,6 +45,10 @@ describe('tokenscope init', () => {
     expect(read('ops/.gitlab-ci.yml')).toContain('  - local: .gitlab/ci/tokenscope.gitlab-ci.yml');
     expect(read('ops/.gitlab/ci/tokenscope.gitlab-ci.yml')).toContain(fs.readFileSync(path.join(REPO, 'templates', 'tokenscope.gitlab-ci.yml'), 'utf8'));
     expect(read('ops/.gitignore')).toContain('cdktf.out/');
+    // The comment naming the other inputs keeps up with the template's spec:inputs.
+    const also = /# Also: ([^(]*)\(/.exec(read('ops/.gitlab-ci.yml'))![1].replace(/\s*#\s*/g, ' ').split(',').map((x) => x.trim()).filter(Boolean);
+    const spec = (parseAllDocuments(read('ops/.gitlab/ci/tokenscope.gitlab-ci.yml'))[0].toJS() as { spec: { inputs: Record<string, unknown> } }).spec.inputs;
+    expect(also.sort()).toEqual(Object.keys(spec).filter((k) => k !== 'drift_shards').sort());
   });
 
   it('refuses a directory that is not empty unless --force', async () => {

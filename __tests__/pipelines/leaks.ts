@@ -1,28 +1,26 @@
 /**
- * Where a token could hide in what a pipeline leaves behind: the token itself,
- * any 12 characters of it past its type prefix (a partial echo, a truncated
- * line), its URL-encoded form, and its base64 at each of the three byte
- * alignments (so an HTTP basic-auth header with any username is caught, as is
- * base64 of the token alone), standard and URL-safe alphabets.
+ * Where a token could hide in what a pipeline leaves behind: the forms the
+ * masker knows (lib/gitlab/secret-forms.ts: as sent, URL-encoded, base64 at
+ * each byte alignment, standard and URL-safe, so basic auth with any username
+ * is caught), each as every run of 12 of its characters (a partial echo, a
+ * truncated line), compared without case. The token's type prefix is public
+ * and left out (it is the same in every token of its type), so its described
+ * form (`glpat-****abcd`) is not a leak.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-
-const TYPE_PREFIX = /^(?:[a-z0-9]+-)*(?:glpat|glcbt|gldt|glrtr|glrt|glptt|gloas|glft|glimt|glagent|glwt|glsoat|glffct)-/i;
+import { secretForms } from '../../lib/gitlab/secret-forms';
+import { MASK_RUN, shownPrefix } from '../../lib/gitlab/secrets';
 
 export function tokenForms(token: string): string[] {
-  const body = token.replace(TYPE_PREFIX, '');
-  const forms = new Set<string>([token, encodeURIComponent(token)]);
-  // The masked form shows the last 4 characters, so windows stop before them.
-  for (let i = 0; i + 12 <= body.length - 4; i++) forms.add(body.slice(i, i + 12));
-  for (let pad = 0; pad < 3; pad++) {
-    const b64 = Buffer.from('\0'.repeat(pad) + token).toString('base64');
-    // Drop the characters that depend on what comes before (the padding bytes) and after (the tail).
-    const inner = b64.slice(Math.ceil((pad * 4) / 3), -4);
-    forms.add(inner);
-    forms.add(inner.replace(/\+/g, '-').replace(/\//g, '_'));
+  // The forms of the part past the prefix: base64 at three alignments finds it inside the token's own base64.
+  const body = token.slice(shownPrefix(token).length);
+  const forms = new Set<string>();
+  for (const f of secretForms(body)) {
+    const text = f.text.toLowerCase();
+    for (let i = 0; i + MASK_RUN <= text.length; i++) forms.add(text.slice(i, i + MASK_RUN));
   }
-  return [...forms].filter((f) => f.length >= 12);
+  return [...forms];
 }
 
 export interface Leak {
@@ -33,8 +31,9 @@ export interface Leak {
 /** Every form of every token found in `text`, named by `where`. */
 export function leaksIn(where: string, text: string, tokens: readonly string[]): Leak[] {
   const out: Leak[] = [];
+  const folded = text.toLowerCase();
   for (const token of tokens) {
-    for (const form of tokenForms(token)) if (text.includes(form)) out.push({ where, form });
+    for (const form of tokenForms(token)) if (folded.includes(form)) out.push({ where, form });
   }
   return out;
 }

@@ -9,11 +9,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { describeSecret } from '../../lib/gitlab/secrets';
 import { REPO } from '../package/helpers';
 import { artifact, buildFile, describeRun, listPipeline, ListedJob, PipelineRun } from './gcl';
 import { COMPONENT_PROJECT, PKG_VERSION } from './ops-repo';
-import { leaksIn, leaksUnder, tokenForms } from './leaks';
+import { leaksIn, leaksUnder } from './leaks';
 import { PipelineKind, PipelineRig, startPipelineRig } from './rig';
 import { CHANGES, MR_IID, OPS_PROJECT, OPS_PROJECT_ID, PIPELINE_TOKENS, pipelinesSeed } from './seed';
 
@@ -291,16 +290,6 @@ describe('schedule pipeline: drift in 2 shards', () => {
 
 describe('tokens', () => {
   const TOKENS = Object.values(PIPELINE_TOKENS);
-
-  it('the scan catches a token in basic auth (any username), in base64 alone, URL-encoded and in part', () => {
-    const t = PIPELINE_TOKENS.job;
-    for (const text of [
-      `Authorization: Basic ${Buffer.from(`gitlab-ci-token:${t}`).toString('base64')}`,
-      Buffer.from(`ops:${t}`).toString('base64url'), Buffer.from(t).toString('base64'), encodeURIComponent(`x=${t}`), t.slice(3, 19),
-    ]) expect(leaksIn('sample', text, [t]).length).toBeGreaterThan(0);
-    expect(leaksIn('masked', `${describeSecret(t)} ${describeSecret(PIPELINE_TOKENS.maintainer)}`, [t])).toEqual([]);
-    expect(tokenForms(t).every((f) => f.length >= 12)).toBe(true);
-  });
 
   it('no token in any job log, artifact or gitlab-ci-local output, the ops repo and its build directories, the notes or the state', () => {
     expect(rig.recorded.map((r) => r.label)).toEqual(['default-branch', 'merge-request 1', 'merge-request 2', 'merge-request retry', 'schedule in sync', 'schedule drifted']);

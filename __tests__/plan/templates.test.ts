@@ -125,7 +125,8 @@ describe('what the jobs do', () => {
         TF_HTTP_USERNAME: 'gitlab-ci-token', TF_HTTP_PASSWORD: '$CI_JOB_TOKEN', CHECKPOINT_DISABLE: '1', GITLAB_BASE_URL: '$CI_API_V4_URL',
       });
     }
-    expect(job('tokenscope-drift').variables).not.toHaveProperty('TF_HTTP_PASSWORD');
+    // synth needs terraform on PATH, not the state: no job token in TF_HTTP_PASSWORD there.
+    for (const name of ['tokenscope-drift', 'tokenscope-synth']) expect(job(name).variables).not.toHaveProperty('TF_HTTP_PASSWORD');
   });
 
   it('no token or secret is written into the template', () => {
@@ -287,6 +288,13 @@ describe('the Terraform download is checked against its SHA256', () => {
     expect(r.installed).toBe(true);
     expect(r.out).toContain('Terraform v1.11.4 fake');
     expect(r.calls).toEqual(['curl -fsSLo ' + r.calls[0].split(' ')[2] + ' https://releases.hashicorp.com/terraform/1.11.4/terraform_1.11.4_linux_amd64.zip']);
+  });
+
+  it('takes the whole SHA256SUMS line as well as the sum alone (the message says "its line")', () => {
+    const r = runInstall({ TOKENSCOPE_TERRAFORM_SHA256: `${zipSum}  terraform_1.11.4_linux_amd64.zip` });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.installed).toBe(true);
   });
 
   it('refuses a zip that does not match, and installs nothing', () => {

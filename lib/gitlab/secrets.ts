@@ -18,7 +18,7 @@ export function describeSecret(token: string): string {
 }
 
 /** The type prefix (`glpat-`, `mycompany-glpat-`): public, shown in the described form. */
-function shownPrefix(trimmed: string): string {
+export function shownPrefix(trimmed: string): string {
   const prefix = /^([a-z0-9]+-)*(glpat|glcbt|gldt|glrtr|glrt|glptt|gloas|glft|glimt|glagent|glwt|glsoat|glffct)-/i.exec(trimmed);
   return prefix ? prefix[0] : '';
 }
