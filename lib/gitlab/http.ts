@@ -1,4 +1,4 @@
-import { createMasker, Masker } from './secrets';
+import { createMasker, Masker, maskDeep } from './secrets';
 import { describeBody, isQueryTimeout, notGitLabRootMessage, parseRetryAfter } from './answers';
 import { MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, readBounded } from './body';
 import type { Deadline } from './deadline';
@@ -315,6 +315,8 @@ export class GitLabHttp {
     if (text.length > 0 && !body.truncated) {
       try {
         json = JSON.parse(text);
+        // A JSON escape (`\u0067lpat-...`, `\/` in base64) hides an echo from the masking of the text: the parsed strings are masked too.
+        if (text.includes('\\')) json = maskDeep(json, this.mask);
         isJson = true;
       } catch {
         isJson = false;
