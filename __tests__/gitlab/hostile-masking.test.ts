@@ -58,6 +58,22 @@ describe('GitLabHttp hands on nothing a server echoes', () => {
     }
   });
 
+  test.each([['redirects without end', 302], ['redirects to an HTML page', 200]])('a same-origin path holding the token, %s', async (_name, last) => {
+    const s = await hostile((req, res) => {
+      if (last === 200 && req.url?.includes(TOKEN)) { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html></html>'); return; }
+      res.writeHead(302, { location: `/api/v4/${TOKEN}/${(req.url ?? '').length}` });
+      res.end();
+    });
+    try {
+      const err = await new GitLabHttp({ baseUrl: s.url, token: TOKEN, retry: NO_RETRY }).getJson('/api/v4/user').catch((e) => e);
+      expect(err).toBeInstanceOf(GitLabHttpError);
+      expect(err.message).toContain(SHOWN);
+      expect(leaks(err.message, TOKEN)).toBeUndefined();
+    } finally {
+      await s.close();
+    }
+  });
+
   test('a redirect whose target (lower-cased by URL parsing) holds the token', async () => {
     const s = await hostile((_req, res) => { res.writeHead(302, { location: `http://${TOKEN}.evil.example/x` }); res.end(); });
     try {
