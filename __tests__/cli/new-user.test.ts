@@ -47,6 +47,33 @@ describe('errors a new user meets first', () => {
       expect(r.err).toMatch(/: --token-env takes the name of the environment variable that holds the token \(like GITLAB_TOKEN\), not the token itself; put the token in a variable and pass its name \(the value given is not shown, in case it is a token\)\n$/);
       expect(r.out + r.err).not.toContain(PASTED.slice(6, 20));
     });
+
+    // Tokens that are also valid variable names: a body without its prefix (or a legacy token), an OAuth token.
+    const BARE = 'Xq7vR2mK9pLw4tZc8nB3hJ6d';
+    const OAUTH = 'a3f'.padEnd(64, '9c1e');
+    it.each([['drift', BARE], ['doctor', BARE], ['drift', OAUTH], ['doctor', OAUTH]])('%s, a token that is also a name: %s', async (command, pasted) => {
+      const r = await cli([command, '--token-env', pasted], env(), dir);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('not the token itself');
+      expect(r.out + r.err).not.toContain(pasted.slice(0, 12));
+      const flag = await cli([command, '--token', 'x', '--token-env', pasted], env(), dir);
+      expect(flag.err).toContain('there is no --token option');
+      expect(flag.out + flag.err).not.toContain(pasted.slice(0, 12));
+    });
+  });
+
+  describe('what commander quotes back (an unknown flag, a bad choice) is masked', () => {
+    it.each([
+      [['drift', `--tokne=${OPS_READ}`, '--format', 'json']],
+      [['drift', '--format', OPS_READ]],
+      [['doctor', `--expct=${OPS_READ}`, '--format', 'json']],
+    ])('%j', async (args) => {
+      const r = await cli(args, env(), dir);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^error: /);
+      expect(r.out + r.err).not.toContain(OPS_READ.slice(6, 18));
+      expect(r.err).toContain('glpat-****0002');
+    });
   });
 
   describe('--token VALUE: tokens come only from the environment, in every command', () => {

@@ -1,20 +1,14 @@
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
 import { buildAcme } from '../../main';
-import { runCli } from '../../lib/cli/main';
-import { memoryIO } from '../../lib/cli/io';
 import type { LockSource } from '../../lib/constructs/lock-source';
 import demoSeed from '../../lib/sandbox/demo-seed.json';
+
+export { cli, tempDir } from '../support/cli';
 
 export const OPS_READ = 'glpat-sandbox-ops-readonly-00000000002';
 export const DEV = 'glpat-sandbox-dev-personal-00000000003';
 export const JOB_TOKEN = 'glcbt-64_sandboxEtlRunningJob01';
-
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `tokenscope-${prefix}-`));
-}
 
 /** Synthesizes the acme example app into DIR/cdktf.out and returns DIR. */
 export function synthAcme(dir: string, lockFile: LockSource = false): string {
@@ -22,12 +16,6 @@ export function synthAcme(dir: string, lockFile: LockSource = false): string {
   buildAcme(app, { lockFile });
   app.synth();
   return dir;
-}
-
-export async function cli(args: string[], env: Record<string, string | undefined>, cwd: string) {
-  const io = memoryIO(env, cwd);
-  const code = await runCli(['node', 'tokenscope', ...args], io);
-  return { code, out: io.out(), err: io.err() };
 }
 
 /** The demo seed with the live state changed to match main.ts exactly. */

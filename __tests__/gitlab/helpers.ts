@@ -1,12 +1,8 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { runCli } from '../../lib/cli/main';
-import { memoryIO } from '../../lib/cli/io';
+import { tempDir } from '../support/cli';
 
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `tokenscope-${prefix}-`));
-}
+export { cli, tempDir } from '../support/cli';
 
 /** A synth dir (DIR/cdktf.out) declaring `n` projects acme/p01..., each with its allowlist on and empty. */
 export function synthWithProjects(n: number): string {
@@ -20,12 +16,6 @@ export function synthWithProjects(n: number): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify({ resource: { gitlab_project_job_token_scopes: resource } }));
   return dir;
-}
-
-export async function cli(args: string[], env: Record<string, string | undefined>, cwd: string) {
-  const io = memoryIO(env, cwd);
-  const code = await runCli(['node', 'tokenscope', ...args], io);
-  return { code, out: io.out(), err: io.err() };
 }
 
 /** Every file under `dir` (reports the run wrote), as text. */

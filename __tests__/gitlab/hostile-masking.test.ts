@@ -38,6 +38,42 @@ describe('GitLabHttp hands on nothing a server echoes', () => {
     }
   });
 
+  test('JSON escapes (\\u0067lpat-..., \\/ in base64, an escaped key) hide no echo from the parsed answer', async () => {
+    const every = (t: string) => [...t].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    const slashed = Buffer.from(`${TOKEN}?>`).toString('base64').replace(/\//g, '\\/');
+    const s = await hostile((_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(`{"message":{"${every(TOKEN)}":["is ${every(TOKEN)}"]},"errors":[{"message":"${slashed}"}],"__proto__":{"data":1}}`);
+    });
+    try {
+      const res = await new GitLabHttp({ baseUrl: s.url, token: TOKEN, retry: NO_RETRY }).getJson('/api/v4/user');
+      expect(leaks(JSON.stringify(res.json), TOKEN)).toBeUndefined();
+      expect(leaks(gitlabErrorText(res) ?? '', TOKEN)).toBeUndefined();
+      expect(gitlabErrorText(res)).toBe(`{"${SHOWN}":["is ${SHOWN}"]}`);
+      expect((res.json as { errors: Array<{ message: string }> }).errors[0].message).toContain(SHOWN);
+      // A `__proto__` key stays a key: it does not become the prototype of the answer.
+      expect((res.json as { data?: unknown }).data).toBeUndefined();
+    } finally {
+      await s.close();
+    }
+  });
+
+  test.each([['redirects without end', 302], ['redirects to an HTML page', 200]])('a same-origin path holding the token, %s', async (_name, last) => {
+    const s = await hostile((req, res) => {
+      if (last === 200 && req.url?.includes(TOKEN)) { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<html></html>'); return; }
+      res.writeHead(302, { location: `/api/v4/${TOKEN}/${(req.url ?? '').length}` });
+      res.end();
+    });
+    try {
+      const err = await new GitLabHttp({ baseUrl: s.url, token: TOKEN, retry: NO_RETRY }).getJson('/api/v4/user').catch((e) => e);
+      expect(err).toBeInstanceOf(GitLabHttpError);
+      expect(err.message).toContain(SHOWN);
+      expect(leaks(err.message, TOKEN)).toBeUndefined();
+    } finally {
+      await s.close();
+    }
+  });
+
   test('a redirect whose target (lower-cased by URL parsing) holds the token', async () => {
     const s = await hostile((_req, res) => { res.writeHead(302, { location: `http://${TOKEN}.evil.example/x` }); res.end(); });
     try {

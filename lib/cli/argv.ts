@@ -5,6 +5,8 @@
  * `help <command> <subcommand>`.
  */
 
+import { shownTokenEnv } from '../gitlab/config';
+
 /** Flags users try for a token; tokenscope takes tokens only from the environment. */
 export const TOKEN_FLAGS = ['--token', '--private-token', '--gitlab-token', '--job-token', '--access-token'] as const;
 
@@ -45,7 +47,8 @@ export function tokenFlagUsed(argv: readonly string[]): string | undefined {
 export function tokenFlagMessage(argv: readonly string[], flag: string): string {
   const command = commandWord(argv);
   const named = flagValue(argv, '--token-env');
-  const variable = named && /^[A-Za-z_][A-Za-z0-9_]*$/.test(named) ? named : 'GITLAB_TOKEN';
+  // A token pasted as the name is not repeated either.
+  const variable = named ? shownTokenEnv(named) : 'GITLAB_TOKEN';
   const where = command === 'doctor' && !named ? 'GITLAB_TOKEN (doctor also reads CI_JOB_TOKEN)' : variable;
   return `tokenscope${command ? ` ${command}` : ''}: there is no ${flag} option: tokens are read only from the environment, so that they ` +
     `stay out of shell history, process lists and CI logs; set ${where} to the token${named ? '' : ' (or name the variable that holds it with --token-env NAME)'}, ` +

@@ -4,7 +4,8 @@ import { helpPage } from './help';
 import { packageVersion } from '../util/package-root';
 import type { CommandModule, CommandState } from './command';
 import { COMMANDS } from './commands';
-import { commandWord, errorJson, helpArgv, tokenFlagMessage, tokenFlagUsed, wantsJson } from './argv';
+import { commandWord, errorJson, flagValue, helpArgv, tokenFlagMessage, tokenFlagUsed, wantsJson } from './argv';
+import { envMasker } from '../gitlab/secrets';
 
 
 /** Usage errors (unknown flag, missing argument) exit 1, like any other error: pipelines only need 0/1/2. */
@@ -53,15 +54,17 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
   const json = wantsJson(argv);
   let wroteOut = false;
   let errText = '';
+  // Commander quotes what it refuses (`unknown option '--tokne=glpat-...'`, a bad `--format` value): masked like any error.
+  const mask = envMasker(io.env, [flagValue(argv, '--token-env')]);
   const watched: CliIO = {
     ...io,
     stdout: { write: (c: string) => { wroteOut = true; return io.stdout.write(c); }, isTTY: io.stdout.isTTY },
-    stderr: { write: (c: string) => { errText += c; return io.stderr.write(c); }, isTTY: io.stderr.isTTY },
+    stderr: { write: (c: string) => { const m = mask(c); errText += m; return io.stderr.write(m); }, isTTY: io.stderr.isTTY },
   };
   const code = await parseAndRun(helpArgv(argv), watched);
   // Exit 1 is an error in every command (2 and 3 are findings, which come with their report).
   if (json && code.exitCode === 1 && !wroteOut) {
-    io.stdout.write(errorJson(commandWord(argv), code.message ?? errorMessageOf(errText), code.exitCode));
+    io.stdout.write(errorJson(commandWord(argv), mask(code.message ?? errorMessageOf(errText)), code.exitCode));
   }
   return code.exitCode;
 }

@@ -63,7 +63,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export function checkTokenEnvName(name: string | undefined, env: Readonly<Record<string, string | undefined>>): void {
   if (name === undefined || env[name] !== undefined) return;
-  if (!ENV_NAME.test(name) || /^[0-9a-f]{32,}$/i.test(name)) {
+  if (!ENV_NAME.test(name) || looksLikeToken(name)) {
     throw new ConfigError(
       '--token-env takes the name of the environment variable that holds the token (like GITLAB_TOKEN), not the token itself; ' +
         'put the token in a variable and pass its name (the value given is not shown, in case it is a token)',
@@ -72,13 +72,21 @@ export function checkTokenEnvName(name: string | undefined, env: Readonly<Record
 }
 
 /**
+ * A name more likely a pasted token than a variable's: 32 or more hex digits
+ * (an OAuth token), or a long mixed-case string with digits (a token without
+ * its prefix, a legacy personal access token).
+ */
+function looksLikeToken(name: string): boolean {
+  return /^[0-9a-f]{32,}$/i.test(name) || (name.length >= 16 && /[a-z]/.test(name) && /[A-Z]/.test(name) && /\d/.test(name));
+}
+
+/**
  * A `--token-env` name as messages show it: conventional names (GITLAB_TOKEN,
- * my_token) as they are; a long mixed-case string with digits, which is more
- * likely a pasted token than a name, is not repeated.
+ * my_token) as they are; one that cannot be a name or looks like a token is
+ * not repeated.
  */
 export function shownTokenEnv(name: string): string {
-  const tokenLike = name.length >= 16 && /[a-z]/.test(name) && /[A-Z]/.test(name) && /\d/.test(name);
-  return tokenLike ? 'the variable named by --token-env (its name is not shown: it looks like a token)' : name;
+  return !ENV_NAME.test(name) || looksLikeToken(name) ? 'the variable named by --token-env (its name is not shown: it looks like a token)' : name;
 }
 
 export function resolveTarget(env: Readonly<Record<string, string | undefined>>, opts: ResolveTargetOptions = {}): GitLabTarget {

@@ -1,4 +1,4 @@
-import { createMasker, Masker } from './secrets';
+import { createMasker, Masker, maskDeep } from './secrets';
 import { describeBody, isQueryTimeout, notGitLabRootMessage, parseRetryAfter } from './answers';
 import { MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, readBounded } from './body';
 import type { Deadline } from './deadline';
@@ -190,7 +190,8 @@ export class GitLabHttp {
 
   private notGitLab(res: GitLabResponse, path: string): GitLabHttpError {
     const what = res.isJson ? '' : ` with ${describeBody(res.text, res.truncated)}`;
-    const u = new URL(res.url || this.baseUrl + path);
+    // After a same-origin redirect, the path is the server's choice: masked like its body.
+    const u = new URL(this.mask(res.url || this.baseUrl + path));
     if (res.status >= 500) {
       // A proxy's error page (502 Bad Gateway, 504): GitLab is behind it, and may answer later.
       return new GitLabHttpError('http', `${u.origin}${u.pathname} answered HTTP ${res.status}${what}: GitLab, or a proxy in front of it, failed; try again later`, res.status, res);
@@ -296,7 +297,7 @@ export class GitLabHttp {
           throw new GitLabHttpError('not_gitlab', this.mask(notGitLabRootMessage(this.baseUrl, `${this.origin}${url.pathname} redirected to the sign-in page`)), raw.status);
         }
         if (hop >= MAX_REDIRECTS) {
-          throw new GitLabHttpError('redirect', `${this.origin}${url.pathname}: too many redirects`, raw.status);
+          throw new GitLabHttpError('redirect', this.mask(`${this.origin}${url.pathname}: too many redirects`), raw.status);
         }
         url = target;
         continue;
@@ -315,6 +316,8 @@ export class GitLabHttp {
     if (text.length > 0 && !body.truncated) {
       try {
         json = JSON.parse(text);
+        // A JSON escape (`\u0067lpat-...`, `\/` in base64) hides an echo from the masking of the text: the parsed strings are masked too.
+        if (text.includes('\\')) json = maskDeep(json, this.mask);
         isJson = true;
       } catch {
         isJson = false;

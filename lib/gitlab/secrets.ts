@@ -101,13 +101,18 @@ function prefixBefore(text: string, start: number, prefix: string, secret: strin
   return 0;
 }
 
-/** Masks every string value in a JSON-like value; for reports and debug dumps. */
+/** Masks every string (keys included) in a JSON-like value; for reports, debug dumps and parsed answers. */
 export function maskDeep<T>(value: T, mask: Masker): T {
   if (typeof value === 'string') return mask(value) as unknown as T;
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, mask)) as unknown as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = maskDeep(v, mask);
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const key = mask(k);
+      // A `__proto__` key (JSON.parse makes it an own key) must stay a key, not become the prototype.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: maskDeep(v, mask), enumerable: true, writable: true, configurable: true });
+      else out[key] = maskDeep(v, mask);
+    }
     return out as T;
   }
   return value;
