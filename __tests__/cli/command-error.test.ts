@@ -24,6 +24,13 @@ describe('commandErrorMessage', () => {
       'tokenscope import: unexpected error: boom glpat-****9876\n',
     );
   });
+  test('a token split by escape sequences and control characters is cleaned first, then masked', () => {
+    // No run of 12 plain characters: masking before cleaning would miss it, and cleaning would then join it up.
+    const hidden = TOKEN.match(/.{1,5}/g)!.join('\u001b[0m\r\u0007');
+    const msg = commandErrorMessage(new ConfigError(`bad ${hidden}`), target, { command: 'resolve', expected: [ConfigError] });
+    expect(msg).toBe('tokenscope resolve: bad glpat-****9876\n');
+    expect(msg).not.toContain(TOKEN.slice(6, 18));
+  });
 });
 
 describe('commandErrorMessage before a target exists', () => {

@@ -40,7 +40,9 @@ export function commandErrorMessage(err: unknown, target: GitLabTarget | undefin
   } else {
     msg = `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
   }
-  return errorLine(opts.command, mask(msg));
+  // Cleaned before it is masked: control characters between a token's letters would otherwise hide it from the
+  // masker and be removed after it, leaving the token whole.
+  return errorLine(opts.command, mask(terminalText(msg)));
 }
 
 /**

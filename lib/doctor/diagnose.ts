@@ -1,4 +1,4 @@
-import { ConfigError, normalizeBaseUrl } from '../gitlab/config';
+import { ConfigError, normalizeBaseUrl, shownTokenEnv } from '../gitlab/config';
 import type { RetryPolicy } from '../gitlab/http';
 import type { Deadline } from '../gitlab/deadline';
 import { createMasker, describeSecret, maskDeep } from '../gitlab/secrets';
@@ -48,8 +48,9 @@ export async function diagnoseToken(input: DoctorInput): Promise<Diagnosis> {
   const identity: Identity = {};
 
   if (input.token === undefined || input.token === '') {
-    const vars = input.tokenVars?.length ? input.tokenVars : ['GITLAB_TOKEN', 'CI_JOB_TOKEN'];
-    const empty = input.emptyVars?.length ? ` (${input.emptyVars.join(', ')} ${input.emptyVars.length === 1 ? 'is' : 'are'} set but empty)` : '';
+    // Names as given by --token-env: one that looks like a pasted token is never repeated.
+    const vars = (input.tokenVars?.length ? input.tokenVars : ['GITLAB_TOKEN', 'CI_JOB_TOKEN']).map(shownTokenEnv);
+    const empty = input.emptyVars?.length ? ` (${input.emptyVars.map(shownTokenEnv).join(', ')} ${input.emptyVars.length === 1 ? 'is' : 'are'} set but empty)` : '';
     checks.push(
       check('token.present', 'fail', `no token: ${vars.join(' and ')} ${vars.length === 1 ? 'is' : 'are'} not set${empty}`,
         `set ${vars[0]} to the token, or name the variable that holds it with --token-env NAME`),

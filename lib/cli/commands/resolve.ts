@@ -46,7 +46,7 @@ export async function resolveCommand(opts: ResolveCliOptions, io: CliIO, deps: {
     const http = new GitLabHttp({ baseUrl: target.baseUrl, token: target.token, mask: target.mask, fetchImpl: deps.fetchImpl, deadline });
     const result = await resolveLock(http, app, previous, { concurrency, gitlabUrl: target.baseUrl });
     if (result.errors.length > 0) {
-      io.stderr.write(`tokenscope resolve: GitLab did not answer every lookup: ${oneLine(target.mask(result.errors[0]))}; ${opts.check ? 'nothing checked' : 'nothing written'}\n`);
+      io.stderr.write(`tokenscope resolve: GitLab did not answer every lookup: ${target.mask(oneLine(result.errors[0]))}; ${opts.check ? 'nothing checked' : 'nothing written'}\n`);
       return 1;
     }
     if (opts.check && previous) return reportCheck(io, opts.output, lockDifferences(previous, result, target.baseUrl), target.baseUrl, http.requestCount);
