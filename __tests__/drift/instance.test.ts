@@ -48,6 +48,21 @@ describe('drift checks the instance the stacks were synthesized for', () => {
     );
   });
 
+  it('stacks synthesized for two instances: exit 1 before any request, naming both', async () => {
+    writeStack(dir, 'https://gitlab.example.com');
+    fs.mkdirSync(path.join(dir, 'cdktf.out', 'stacks', 'other'));
+    fs.copyFileSync(path.join(dir, 'cdktf.out', 'stacks', 'web', 'cdk.tf.json'), path.join(dir, 'cdktf.out', 'stacks', 'other', 'cdk.tf.json'));
+    writeStack(dir, `${sandbox.url}/api/v4/`);
+    const before = sandbox.stats().httpRequests;
+    const r = await cli(['drift', '--format', 'json'], { GITLAB_TOKEN: OPS_READ }, dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      `tokenscope drift: the stacks name different GitLab instances: https://gitlab.example.com (other), ${sandbox.url} (web); ` +
+        'check them one instance at a time with --stack\n',
+    );
+    expect(sandbox.stats().httpRequests).toBe(before);
+  });
+
   it('no warning when they agree, or when the stack names no instance', async () => {
     writeStack(dir, `${sandbox.url}/`);
     expect((await cli(['drift', '--url', sandbox.url], { GITLAB_TOKEN: OPS_READ }, dir)).err).toBe('');

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { startSandbox, Sandbox } from '../../lib/sandbox';
+import { driftCommand, DriftCliOptions } from '../../lib/cli/commands/drift';
+import { memoryIO } from '../../lib/cli/io';
 import { cli, OPS_READ, synthAcme, tempDir } from './helpers';
 
 const NOW = '2026-11-23T12:00:00Z';
@@ -128,6 +130,28 @@ describe('drift never takes the lock file on faith', () => {
     expect(lockFindings(report)).toEqual([expect.objectContaining({
       kind: 'lock_mismatch', entry: 'project', target: 'acme/web/storefront', lockedId: 101, liveId: 201, livePath: 'acme/platform/deployer',
     })]);
+  });
+
+  it('an id lookup GitLab does not answer leaves the lock unchecked: those scopes are unreadable, exit 1, never in sync', async () => {
+    const dir = tempDir('lock-unchecked');
+    dirs.push(dir);
+    const swapped = { ...GOOD, projects: { ...GOOD.projects, 'acme/platform/deployer': 201, 'acme/web/storefront': 101 } };
+    fs.writeFileSync(path.join(dir, 'tokenscope.lock.json'), JSON.stringify({ version: 1, gitlabUrl: sandbox.url, ...swapped }));
+    synthAcme(dir, path.join(dir, 'tokenscope.lock.json'));
+    // Only the id-to-path lookup fails (400: not retried); the scope reads answer.
+    const fetchImpl: typeof fetch = async (u, init) => (String(init?.body ?? '').includes('TokenscopeProjectPaths')
+      ? new Response(JSON.stringify({ message: 'nope' }), { status: 400, headers: { 'content-type': 'application/json' } })
+      : fetch(u, init));
+    const io = memoryIO({ GITLAB_URL: sandbox.url, GITLAB_TOKEN: OPS_READ }, dir);
+    const opts: DriftCliOptions = { synthDir: 'cdktf.out', stack: [], format: 'json', authLogDays: '30', concurrency: '8', progress: false };
+    expect(await driftCommand(opts, io, { fetchImpl, now: new Date(NOW) })).toBe(1);
+    const report: Report & { projects: Array<{ error?: string }> } = JSON.parse(io.out());
+    expect(report.summary).toMatchObject({ projects: 11, inSync: 0, unreadable: 11 });
+    expect(report.projects.find((p) => p.project === 'acme/web/checkout')).toMatchObject({
+      status: 'unreadable',
+      error: 'the lock file\'s #202 (acme/web/checkout), #101, #201 could not be checked against GitLab (GitLab answered HTTP 400: nope); ' +
+        'drift compares no id it could not check',
+    });
   });
 
   it('a lock_mismatch is never accepted by a baseline', async () => {

@@ -70,6 +70,20 @@ describe('plan-summary --auth-log: an unread log is never "no risks"', () => {
     expect(r.err).toBe('tokenscope plan-summary: not checked: auth log of acme/web unreadable: POST https://gitlab.example.com/api/graphql: connection to gitlab.example.com failed (fetch failed)\n');
   });
 
+  it('a server that never answers: stopped at --timeout, exit 1, never "No risks found."', async () => {
+    const hang: typeof fetch = (_u, init) => new Promise((_resolve, reject) => {
+      init?.signal?.addEventListener('abort', () => reject(new DOMException('This operation was aborted', 'AbortError')));
+    });
+    const r = await run(['--auth-log', '--fail-on-risk', '--timeout', '1'], planWith({}), hang);
+    expect(r.code).toBe(1);
+    expect(r.out).not.toContain('No risks found.');
+    expect(r.err).toBe(
+      'tokenscope plan-summary: not checked: auth log of acme/web unreadable: not read: POST https://gitlab.example.com/api/graphql: ' +
+        'no complete answer when the --timeout of 1 s was reached\n' +
+        'tokenscope plan-summary: stopped: the --timeout of 1 s was reached; what was not read is in the warnings above; give it more time with --timeout SECONDS\n',
+    );
+  });
+
   it('without --fail-on-risk the summary still says what was not checked, exit 0', async () => {
     const r = await run(['--auth-log', '--format', 'json'], planWith({}), async () => answer(500, { message: 'boom' }));
     expect(r.code).toBe(0);

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { startSandbox, Sandbox } from '../../lib/sandbox';
+import { resolveCommand } from '../../lib/cli/commands/resolve';
+import { memoryIO } from '../../lib/cli/io';
 import { cli, OPS_READ, synthAcme, tempDir } from '../drift/helpers';
 
 describe('tokenscope resolve --check', () => {
@@ -59,6 +61,19 @@ describe('tokenscope resolve --check', () => {
       '  project acme/ghost: in the lock file (999), unknown to GitLab (or not visible to the token)',
       '',
     ]);
+  });
+
+  it('exit 1 when GitLab does not answer the lookups: nothing checked, never "matches"', async () => {
+    const fetchImpl: typeof fetch = async (u, init) => (String(u).endsWith('/api/graphql')
+      ? new Response(JSON.stringify({ message: 'nope' }), { status: 400, headers: { 'content-type': 'application/json' } })
+      : fetch(u, init));
+    const before = fs.readFileSync(lockFile(), 'utf8');
+    const io = memoryIO(env(), dir);
+    const code = await resolveCommand({ synthDir: 'cdktf.out', stack: [], output: 'tokenscope.lock.json', concurrency: '8', check: true }, io, { fetchImpl });
+    expect(code).toBe(1);
+    expect(io.out()).toBe('');
+    expect(io.err()).toMatch(/^tokenscope resolve: GitLab did not answer every lookup: .*nope.*; nothing checked\n$/);
+    expect(fs.readFileSync(lockFile(), 'utf8')).toBe(before);
   });
 
   it('exit 1 for a missing or corrupt lock file, saying what to do', async () => {

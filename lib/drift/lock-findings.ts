@@ -33,6 +33,31 @@ export function withLockFindings(
   });
 }
 
+/**
+ * Makes unreadable every scope whose declaration uses an id the lock file (or
+ * the stack's `//` path) names but GitLab could not be asked about: its name
+ * was not checked, so no comparison through it may say "in sync". Pure.
+ */
+export function withUncheckedIds(
+  projects: readonly ProjectReport[],
+  declared: readonly DeclaredScope[],
+  unchecked: { readonly projects: readonly number[]; readonly groups: readonly number[]; readonly error?: string },
+): ProjectReport[] {
+  if (unchecked.projects.length + unchecked.groups.length === 0) return [...projects];
+  const ids = new Set([...unchecked.projects.map((id) => `project:${id}`), ...unchecked.groups.map((id) => `group:${id}`)]);
+  return projects.map((p, i) => {
+    const d = declared[i];
+    const used = [
+      ...[d.project, ...d.projects].filter((r) => r.id !== undefined).map((r) => ({ key: `project:${r.id}`, r })),
+      ...d.groups.filter((r) => r.id !== undefined).map((r) => ({ key: `group:${r.id}`, r })),
+    ].filter((u) => ids.has(u.key)).map((u) => `#${u.r.id}${u.r.path ? ` (${u.r.path})` : ''}`);
+    if (used.length === 0) return p;
+    const error = `the lock file's ${[...new Set(used)].join(', ')} could not be checked against GitLab` +
+      `${unchecked.error ? ` (${unchecked.error})` : ''}; drift compares no id it could not check`;
+    return { ...p, status: 'unreadable', error: p.error ? `${p.error}; ${error}` : error };
+  });
+}
+
 /** The declared scopes that survive a shard filter, in the same order as the resolved ones. */
 export function declaredFor(declared: readonly DeclaredScope[], scopes: readonly ResolvedScope[], mine: readonly ResolvedScope[]): DeclaredScope[] {
   const keep = new Set(mine);

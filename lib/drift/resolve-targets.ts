@@ -11,6 +11,8 @@ export interface IdResolution {
   readonly unresolved: { projects: number[]; groups: number[] };
   /** Lock-file entries GitLab contradicts (checked only when `http` is given); GitLab's names are used. */
   readonly lockMismatches: readonly LockMismatch[];
+  /** Lock-named ids GitLab could not be asked about, and why: what drift would compare is unchecked. */
+  readonly unchecked: { readonly projects: readonly number[]; readonly groups: readonly number[]; readonly error?: string };
 }
 
 /**
@@ -58,6 +60,7 @@ export async function resolveDeclaredIds(
       groups: [...wantGroups].filter((id) => !rev.groups.has(id)),
     },
     lockMismatches: rev.lockMismatches,
+    unchecked: { ...rev.unchecked, ...(rev.errors.length > 0 ? { error: rev.errors[0] } : {}) },
   };
 }
 

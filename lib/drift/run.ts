@@ -9,7 +9,7 @@ import { resolveDeclaredIds } from './resolve-targets';
 import { inShard, Shard } from './shard';
 import type { DriftReport, ProjectReport } from './types';
 import { withPolicyFindings } from './policy-findings';
-import { declaredFor, withLockFindings } from './lock-findings';
+import { declaredFor, withLockFindings, withUncheckedIds } from './lock-findings';
 
 export interface DriftRunOptions {
   readonly synthDir: string;
@@ -44,10 +44,11 @@ export const DEFAULT_AUTH_LOG_DAYS = 30;
 export async function runDrift(opts: DriftRunOptions): Promise<DriftRunResult> {
   const declared = opts.declared ?? readDeclared(opts.synthDir, opts.stacks ?? []);
   const start = opts.http.requestCount;
-  const { scopes, lockMismatches } = await resolveDeclaredIds(declared, opts.lock, opts.http, { concurrency: opts.concurrency });
+  const { scopes, lockMismatches, unchecked } = await resolveDeclaredIds(declared, opts.lock, opts.http, { concurrency: opts.concurrency });
   const mine = scopes.filter((s) => inShard(s.project, opts.shard));
   const report = await driftFor(mine, opts);
-  report.projects = withLockFindings(report.projects, declaredFor(declared, scopes, mine), lockMismatches);
+  const mineDeclared = declaredFor(declared, scopes, mine);
+  report.projects = withUncheckedIds(withLockFindings(report.projects, mineDeclared, lockMismatches), mineDeclared, unchecked);
   if (opts.policies !== false) report.projects = await withPolicyFindings(report.projects, opts);
   const stats = report.stats;
   stats.httpRequests = opts.http.requestCount - start + (opts.priorRequests ?? 0);

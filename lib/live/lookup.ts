@@ -134,6 +134,8 @@ function collect(
 /** Names for ids, plus the lock-file entries GitLab contradicts. */
 export interface NamedIds extends IdPaths {
   readonly lockMismatches: readonly LockMismatch[];
+  /** Ids the lock file names that GitLab could not be asked about (the lookup failed): named by the lock, unchecked. */
+  readonly unchecked: { readonly projects: readonly number[]; readonly groups: readonly number[] };
 }
 
 /**
@@ -155,12 +157,14 @@ export async function nameIds(
   const wantProjects = [...new Set(projectIds)];
   const wantGroups = [...new Set(groupIds)];
   if (!http || wantProjects.length + wantGroups.length === 0) {
-    return { projects: locked.projects, groups: locked.groups, errors: [], lockMismatches: [] };
+    return { projects: locked.projects, groups: locked.groups, errors: [], lockMismatches: [], unchecked: { projects: [], groups: [] } };
   }
   const found = await lookupPaths(http, wantProjects, wantGroups, opts);
   const errors = [...found.errors];
   // A lookup that failed part way cannot tell "unknown to GitLab" from "not read": only contradictions count then.
   const answered = (live: ReadonlyMap<number, string>) => (id: number) => errors.length === 0 || live.has(id);
+  const unchecked = (ids: number[], live: ReadonlyMap<number, string>, lockNames: ReadonlyMap<number, string>) =>
+    ids.filter((id) => lockNames.has(id) && !answered(live)(id));
   const suspects = [
     ...lockSuspects('project', wantProjects.filter(answered(found.projects)), locked.projects, found.projects),
     ...lockSuspects('group', wantGroups.filter(answered(found.groups)), locked.groups, found.groups),
@@ -186,5 +190,6 @@ export async function nameIds(
     groups: name('group', wantGroups, found.groups, locked.groups),
     errors,
     lockMismatches: mismatches,
+    unchecked: { projects: unchecked(wantProjects, found.projects, locked.projects), groups: unchecked(wantGroups, found.groups, locked.groups) },
   };
 }

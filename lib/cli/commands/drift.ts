@@ -77,8 +77,9 @@ export async function driftCommand(opts: DriftCliOptions, io: CliIO, deps: Drift
     const synthDir = path.resolve(io.cwd, opts.synthDir);
     // The declaration first: a synth dir that declares nothing (or is broken) stops before any request.
     const files = readStackFiles(synthDir, opts.stack);
-    const declared = declaredFromFiles(synthDir, files);
+    // Instances first: one path on two instances is two projects, not one "declared twice".
     const stackUrl = stackGitLabUrl(files);
+    const declared = declaredFromFiles(synthDir, files);
     target = resolveTarget(io.env, { url: opts.url ?? stackUrl, tokenEnv: opts.tokenEnv });
     for (const w of instanceWarnings(opts.url, stackUrl, io.env)) io.stderr.write(`tokenscope drift: warning: ${w}\n`);
     const lock = readLockFile(io.cwd);
