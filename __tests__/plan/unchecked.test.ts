@@ -80,7 +80,7 @@ describe('plan-summary --auth-log: an unread log is never "no risks"', () => {
     expect(r.err).toBe(
       'tokenscope plan-summary: not checked: auth log of acme/web unreadable: not read: POST https://gitlab.example.com/api/graphql: ' +
         'no complete answer when the --timeout of 1 s was reached\n' +
-        'tokenscope plan-summary: stopped: the --timeout of 1 s was reached; what was not read is in the warnings above; give it more time with --timeout SECONDS\n',
+        'tokenscope plan-summary: stopped: the --timeout of 1 s was reached; what was not read is in the lines above; give it more time with --timeout SECONDS\n',
     );
   });
 

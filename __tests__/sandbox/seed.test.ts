@@ -88,7 +88,10 @@ describe('seed validation names the offending entry', () => {
     expect(refused(s3)).toBe('projects[3] ("acme/web"): authLog[0] lastAuthorizedAt "yesterday" is not an ISO 8601 time');
     const s4 = base();
     Object.assign(s4.projects[3], { createdAt: 'last week' });
-    expect(refused(s4)).toBe('projects[3] ("acme/web"): createdAt "last week" is not an ISO 8601 time');
+    expect(refused(s4)).toBe('projects[3] ("acme/web"): createdAt "last week" is not an ISO 8601 time with a zone (e.g. 2026-10-24T08:00:00Z)');
+    // Date.parse takes "2026" and local times; the seed does not guess.
+    Object.assign(s4.projects[3], { createdAt: '2026' });
+    expect(refused(s4)).toBe('projects[3] ("acme/web"): createdAt "2026" is not an ISO 8601 time with a zone (e.g. 2026-10-24T08:00:00Z)');
     expect(refused({ ...base(), mergeRequests: [{ project: 'acme/nope', iid: 1 }] }))
       .toBe('mergeRequests[0]: project "acme/nope" is not a project in the seed');
   });

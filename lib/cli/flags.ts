@@ -1,5 +1,6 @@
 import { ConfigError } from '../gitlab/config';
 import { Deadline } from '../gitlab/deadline';
+import { ISO_DATE_TIME } from '../util/json';
 
 /** A flag that takes a whole number in [min, max]; the words are the same for every command. */
 export function wholeNumberFlag(value: string, flag: string, min: number, max: number): number {
@@ -17,7 +18,7 @@ export function wholeNumberFlag(value: string, flag: string, min: number, max: n
 export function dateFlag(value: string, flag: string): Date {
   const v = value.trim();
   const day = /^\d{4}-\d{2}-\d{2}$/.test(v);
-  const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v);
+  const time = ISO_DATE_TIME.test(v);
   const d = new Date(day ? `${v}T00:00:00Z` : v);
   // Date rolls 2026-02-30 over to March; a date that does not round-trip is refused.
   if ((!day && !time) || Number.isNaN(d.getTime()) || (day && d.toISOString().slice(0, 10) !== v)) {

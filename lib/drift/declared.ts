@@ -4,6 +4,7 @@ import { jsonErrorReason } from '../util/json-error';
 import { readTextFile } from '../util/read-file';
 import { parseTargetRef } from '../model/target';
 import { POLICY_METADATA_KEY } from '../model/scope-metadata';
+import { isJsonObject as isObject } from '../util/json';
 
 /** A project or group as the synthesized JSON names it: a full path (from a data source) or a literal id. */
 export type DeclaredRef = { readonly path: string; readonly id?: number } | { readonly path?: undefined; readonly id: number };
@@ -130,10 +131,6 @@ function nothingDeclared(synthDir: string, files: readonly string[]): string {
 }
 
 const SCOPES = 'gitlab_project_job_token_scopes';
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function jsonKind(v: unknown): string {
   if (v === null) return 'null';

@@ -1,4 +1,5 @@
 import type { PlanResourceChange } from './plan-file';
+import { isJsonObject as isObject } from '../util/json';
 
 const SCOPES_TYPE = 'gitlab_project_job_token_scopes';
 const ID_LISTS = ['target_project_ids', 'target_group_ids'] as const;
@@ -44,10 +45,6 @@ export function scopeChangeProblem(rc: PlanResourceChange): string | undefined {
 function isId(v: unknown): boolean {
   if (typeof v === 'number') return Number.isSafeInteger(v) && v > 0;
   return typeof v === 'string' && /^[1-9][0-9]*$/.test(v) && Number.isSafeInteger(Number(v));
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function kindOf(v: unknown): string {

@@ -1,4 +1,4 @@
-import { normalizeBaseUrl } from '../gitlab/config';
+import { lockInstanceProblem } from '../constructs/lock-instance';
 import type { LockFile } from '../lockfile';
 import type { ResolveResult } from './resolve';
 
@@ -16,7 +16,7 @@ export type LockDifference =
  */
 export function lockDifferences(current: LockFile, resolved: ResolveResult, baseUrl: string): LockDifference[] {
   const out: LockDifference[] = [];
-  if (current.gitlabUrl && safeNormalize(current.gitlabUrl) !== baseUrl) {
+  if (current.gitlabUrl && lockInstanceProblem(current, baseUrl) !== undefined) {
     out.push({ what: 'other_instance', locked: current.gitlabUrl, live: baseUrl });
   }
   for (const kind of ['projects', 'groups'] as const) {
@@ -42,13 +42,5 @@ export function describeDifference(d: LockDifference): string {
     case 'not_in_lock': return `${d.kind.padEnd(7)} ${d.path}: not in the lock file (GitLab: ${d.live})`;
     case 'unknown_to_gitlab':
       return `${d.kind.padEnd(7)} ${d.path}: ${d.locked !== undefined ? `in the lock file (${d.locked}), ` : 'named by the app, '}unknown to GitLab (or not visible to the token)`;
-  }
-}
-
-function safeNormalize(url: string): string {
-  try {
-    return normalizeBaseUrl(url);
-  } catch {
-    return url;
   }
 }

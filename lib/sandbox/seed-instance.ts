@@ -3,6 +3,7 @@
  * settings, feature flags and the clock. Pure: no I/O.
  */
 import { olderThan } from './graphql/schema';
+import { isJsonObject as isObject, ISO_DATE_TIME } from '../util/json';
 
 /** The GitLab feature flags the sandbox models. */
 export const FEATURE_FLAGS = ['add_policies_to_ci_job_token'] as const;
@@ -29,12 +30,6 @@ export interface SeedInstance {
    * (default: on from 18.3, off before).
    */
   featureFlags?: Partial<Record<FeatureFlag, boolean>>;
-}
-
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function describe(v: unknown): string {

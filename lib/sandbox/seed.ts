@@ -4,6 +4,7 @@
  */
 import { JOB_TOKEN_POLICIES as MODEL_POLICIES } from '../model/policies';
 import { SeedInstance, validateInstance } from './seed-instance';
+import { ISO_DATE_TIME, isJsonObject as isObject } from '../util/json';
 
 export type Visibility = 'private' | 'internal' | 'public';
 export type RoleName = 'guest' | 'planner' | 'reporter' | 'developer' | 'maintainer' | 'owner';
@@ -114,10 +115,6 @@ export class SeedError extends Error {
 const PATH_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const USERNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function describe(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
@@ -240,8 +237,8 @@ export function validateSeed(value: unknown): SeedFile {
     if (p.pushRepositoryForJobTokenAllowed !== undefined && typeof p.pushRepositoryForJobTokenAllowed !== 'boolean') {
       fail(w, 'pushRepositoryForJobTokenAllowed must be true or false');
     }
-    if (p.createdAt !== undefined && (typeof p.createdAt !== 'string' || Number.isNaN(Date.parse(p.createdAt)))) {
-      fail(w, `createdAt ${describe(p.createdAt)} is not an ISO 8601 time`);
+    if (p.createdAt !== undefined && (typeof p.createdAt !== 'string' || !ISO_DATE_TIME.test(p.createdAt) || Number.isNaN(Date.parse(p.createdAt)))) {
+      fail(w, `createdAt ${describe(p.createdAt)} is not an ISO 8601 time with a zone (e.g. 2026-10-24T08:00:00Z)`);
     }
     const listed = { projects: new Set<string>(), groups: new Set<string>() };
     if (p.allowlist !== undefined) {

@@ -179,7 +179,7 @@ async function runPlanSummary(files: string[], opts: Options, io: CliIO, deps: P
     }
     for (const w of summary.warnings) io.stderr.write(`tokenscope plan-summary: warning: ${mask(w)}\n`);
     for (const w of summary.notChecked) io.stderr.write(`tokenscope plan-summary: not checked: ${mask(w)}\n`);
-    if (deadline.reached) return fail(`stopped: ${deadline.words()}; what was not read is in the warnings above; give it more time with --timeout SECONDS`);
+    if (deadline.reached) return fail(`stopped: ${deadline.words()}; what was not read is in the lines above; give it more time with --timeout SECONDS`);
     if (!opts.failOnRisk) return EXIT_OK;
     // An unread source is never "no risks": what could not be checked fails the gate, before any risk found.
     if (summary.notChecked.length > 0) return EXIT_ERROR;
