@@ -108,7 +108,9 @@ describe('drift never takes the lock file on faith', () => {
     // (Markdown escapes the # of GitLab-side text, so that it never links an issue.)
     expect(md.out).toMatch(/\| `acme\/web\/checkout` \| acme-web \| ⚠️ drifted \| `lock_mismatch` \| `acme\/platform\/deployer` \| the lock file names project \\#5101/);
     const junit = await driftWith(other, 'junit');
-    expect(junit.out).toContain('lock_mismatch acme/platform/deployer: the lock file names project #5101 acme/platform/deployer');
+    // The target is named once (issue 16: JUnit messages do not repeat it).
+    expect(junit.out).toContain('lock_mismatch: the lock file names project #5101 acme/platform/deployer');
+    expect(junit.out).not.toContain('lock_mismatch acme/platform/deployer:');
     expect(junit.out).toMatch(/<failure type="drift" message="drifted: [^"]*lock_mismatch/);
   });
 

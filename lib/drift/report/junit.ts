@@ -8,8 +8,8 @@ export const xmlEscape = xmlText;
 function detail(p: ProjectReport): string {
   const lines = p.findings.map((f) => {
     const words = describeFinding(f);
-    // Entry findings' words start with their target already: name it once.
-    const target = f.target && !words.startsWith(`${f.target}:`) ? ` ${f.target}` : '';
+    // Words that already name their target (entry findings, lock_mismatch) are not prefixed with it again.
+    const target = f.target && !words.includes(f.target) ? ` ${f.target}` : '';
     return `${f.kind}${target}: ${words}${f.accepted ? ' (accepted in baseline)' : ''}`;
   });
   if (p.error) lines.unshift(p.error);
