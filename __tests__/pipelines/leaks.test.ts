@@ -1,6 +1,6 @@
 /** The token scan of the pipeline tests (leaks.ts), without the pipelines: it must find every form a leak takes. */
 import { describeSecret } from '../../lib/gitlab/secrets';
-import { leaksIn, tokenForms } from './leaks';
+import { leaksIn, tokenForms } from '../support/leaks';
 import { PIPELINE_TOKENS } from './seed';
 
 describe('the token scan', () => {

@@ -12,7 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import { REPO } from '../package/helpers';
 import { artifact, buildFile, describeRun, listPipeline, ListedJob, PipelineRun } from './gcl';
 import { COMPONENT_PROJECT, PKG_VERSION } from './ops-repo';
-import { leaksIn, leaksUnder } from './leaks';
+import { leaksIn, leaksUnder } from '../support/leaks';
 import { PipelineKind, PipelineRig, startPipelineRig } from './rig';
 import { CHANGES, MR_IID, OPS_PROJECT, OPS_PROJECT_ID, PIPELINE_TOKENS, pipelinesSeed } from './seed';
 

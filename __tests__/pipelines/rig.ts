@@ -24,7 +24,7 @@ import { startTerraformRig, TerraformRig } from '../terraform/harness';
 import { startGitHttp, GitHttpServer } from './git-http';
 import { PipelineOptions, PipelineRun, runPipeline } from './gcl';
 import { createOpsRepo, OpsRepo, publishComponentProject } from './ops-repo';
-import { filesUnder } from './leaks';
+import { filesUnder } from '../support/leaks';
 import { MR_IID, OPS_PROJECT_ID, PIPELINE_TOKENS, pipelinesSeed } from './seed';
 
 export const RSYNC_MISSING = 'rsync is required for the pipeline tests: gitlab-ci-local copies builds and artifacts with it (Debian package rsync; .ci/run installs it)';

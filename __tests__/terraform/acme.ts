@@ -14,12 +14,18 @@ import { DEMO_TOKEN } from '../../lib/demo/run';
 import type { Sandbox, SeedFile } from '../../lib/sandbox';
 import demoSeed from '../../lib/sandbox/demo-seed.json';
 import type { TerraformRig, TerraformWorkdir } from './harness';
+import { leaksIn } from '../support/leaks';
 
 /** The demo seed's api token of ops (Maintainer on acme): what Terraform applies with. */
 export const API_TOKEN = 'glpat-sandbox-ops-maintainer-0000000001';
 /** The demo seed's read_api token of ops: what drift and plan-summary read with. */
 export const READ_TOKEN = DEMO_TOKEN;
 export const SECRETS = [API_TOKEN, READ_TOKEN];
+
+/** No form of the seed's tokens (whole, any 12-character run, any case, URL-encoded, base64) in `text`. */
+export function expectNoSecret(where: string, text: string): void {
+  expect(leaksIn(where, text, SECRETS)).toEqual([]);
+}
 
 /** A fresh copy of the demo org's seed. */
 export function acmeSeed(): SeedFile {

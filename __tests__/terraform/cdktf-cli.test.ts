@@ -13,7 +13,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { emptyCliConfig, terraformEnv } from '../../lib/terraform/cli';
-import { acmeSeed, API_TOKEN, liveScope, SECRETS } from './acme';
+import { acmeSeed, API_TOKEN, expectNoSecret, liveScope, SECRETS } from './acme';
 import { startTerraformRig, TerraformRig } from './harness';
 
 jest.setTimeout(240_000);
@@ -110,6 +110,7 @@ describe('cdktf-cli against the sandbox through the provider stand-in', () => {
     const synthesized = fs.readFileSync(path.join(app, 'cdktf.out', 'stacks', 'acme-web', 'cdk.tf.json'), 'utf8');
     for (const secret of SECRETS) {
       for (const where of [deploy.output, diff.output, synthesized, state!.data!]) expect(where).not.toContain(secret);
+      expectNoSecret('cdktf deploy, diff, synth and state', [deploy.output, diff.output, synthesized, state!.data!].join('\n'));
     }
   });
 });

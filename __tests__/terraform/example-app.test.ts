@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildAcme } from '../../main';
-import { acmeSeed, API_TOKEN, cli, flat, liveScope, liveScopes, scopesOf, SECRETS, stackProps, stackWorkdir, synthApp } from './acme';
+import { acmeSeed, API_TOKEN, cli, flat, liveScope, liveScopes, scopesOf, SECRETS, expectNoSecret, stackProps, stackWorkdir, synthApp } from './acme';
 import { startTerraformRig, TerraformRig, TerraformWorkdir } from './harness';
 
 jest.setTimeout(300_000);
@@ -132,6 +132,7 @@ describe('the example app (main.ts) through real Terraform', () => {
         expect(texts[stack]).not.toContain(secret);
         expect(stored!.data).not.toContain(secret);
         expect(dirs[stack].everything()).not.toContain(secret);
+        expectNoSecret(stack, `${texts[stack]}\n${stored!.data}\n${dirs[stack].everything()}`);
       }
     }
   });

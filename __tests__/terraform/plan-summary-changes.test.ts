@@ -13,7 +13,7 @@ import * as path from 'path';
 import type { App } from 'cdktf';
 import { JobTokenScope, ScopeRule, TokenScopeStack } from '../../lib';
 import type { JobTokenScopeProps } from '../../lib';
-import { acmeSeed, API_TOKEN, cli, liveScope, SECRETS, stackProps, stackWorkdir, synthApp } from './acme';
+import { acmeSeed, API_TOKEN, cli, liveScope, SECRETS, expectNoSecret, stackProps, stackWorkdir, synthApp } from './acme';
 import { startTerraformRig, TerraformRig, TerraformWorkdir } from './harness';
 
 jest.setTimeout(300_000);
@@ -255,5 +255,6 @@ describe('changes to a stack, reviewed by plan-summary from real Terraform plans
     expect(liveScope(rig.sandbox, 203)).toEqual({ enabled: true, projects: [101], groups: [13] });
     await driftClean(3);
     for (const secret of SECRETS) expect(w.everything()).not.toContain(secret);
+    expectNoSecret('acme-web workdir', w.everything());
   });
 });

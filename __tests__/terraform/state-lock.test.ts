@@ -14,7 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { App } from 'cdktf';
 import { GitLabManagedState, JobTokenScope, ScopeRule, TokenScopeStack } from '../../lib';
-import { acmeSeed, API_TOKEN, liveScope, SECRETS, stackWorkdir, synthApp } from './acme';
+import { acmeSeed, API_TOKEN, liveScope, SECRETS, expectNoSecret, stackWorkdir, synthApp } from './acme';
 import { startTerraformRig, TerraformRig, TerraformRun, TerraformWorkdir } from './harness';
 
 jest.setTimeout(240_000);
@@ -157,6 +157,7 @@ describe('two concurrent applies of one stack, GitLab-managed state', () => {
     ].join('\n');
     for (const secret of SECRETS) {
       expect(everywhere).not.toContain(secret);
+      expectNoSecret('states, lock info and workdirs', everywhere);
       expect(everywhere).not.toContain(Buffer.from(`ops:${secret}`).toString('base64'));
     }
   });
