@@ -40,6 +40,7 @@ export interface GitLabHttpOptions {
 
 export interface ExchangeInfo {
   readonly method: string;
+  /** Masked: after a redirect within the origin the server chose it. */
   readonly path: string;
   readonly status: number | undefined;
   readonly attempt: number;
@@ -233,7 +234,7 @@ export class GitLabHttp {
       const where = `${method} ${this.origin}${url.pathname}`;
       const fail = (kind: GitLabHttpErrorKind, msg: string, permanent = false): never => {
         const masked = this.mask(msg);
-        this.onExchange?.({ method, path: url.pathname, status: undefined, attempt, error: masked });
+        this.onExchange?.({ method, path: this.mask(url.pathname), status: undefined, attempt, error: masked });
         throw new GitLabHttpError(kind, masked, undefined, undefined, permanent);
       };
       const left = this.deadline ? this.deadline.remainingMs() : Infinity;
@@ -276,7 +277,7 @@ export class GitLabHttp {
       } finally {
         clearTimeout(timer);
       }
-      this.onExchange?.({ method, path: url.pathname, status: raw.status, attempt });
+      this.onExchange?.({ method, path: this.mask(url.pathname), status: raw.status, attempt });
       if (body.truncated && raw.status < 400) {
         fail('too_large', `${where}: the answer is larger than ${Math.round(this.maxBodyBytes / 1048576)} MB, more than any GitLab API answer ` +
           `tokenscope asks for; it stopped reading. Check the GitLab URL (${this.baseUrl})`);
